@@ -1,0 +1,2 @@
+/* esp_decode.c: placeholder, being written. */
+#include "core/esp_decode.h"

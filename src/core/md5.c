@@ -1,0 +1,2 @@
+/* md5.c: placeholder, being written. */
+#include "core/md5.h"

@@ -1,0 +1,2 @@
+/* pipeline.c: placeholder, being written. */
+#include "core/pipeline.h"

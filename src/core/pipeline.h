@@ -1,0 +1,34 @@
+/* pipeline.h: events in, records out. Owns one deframer per direction and the
+ * decoder, numbers units in the order they complete (their pcapng packet
+ * number), tracks the baud and modem lines in force, and hands every unit to
+ * an optional unit sink (the pcapng writer) before its record goes to the
+ * record sink (JSON, text, live view). Pure: no I/O.
+ */
+#ifndef ESPTAP_CORE_PIPELINE_H
+#define ESPTAP_CORE_PIPELINE_H
+
+#include "core/esp_decode.h"
+#include "core/slip.h"
+
+typedef struct esp_pipeline esp_pipeline;
+
+typedef struct {
+	esp_decoder_opts decoder;
+	uint32_t initial_baud; /* 0 if unknown */
+	size_t max_frame;      /* 0: ESP_SLIP_DEFAULT_MAX_FRAME */
+	/* Called with each unit after decoding (flags such as CHECKSUM_BAD set),
+	 * before its record. */
+	void (*unit_sink)(const esp_unit *u, void *user);
+	esp_record_cb record_sink;
+	void *user;
+} esp_pipeline_opts;
+
+esp_pipeline *esp_pipeline_new(const esp_pipeline_opts *o);
+void esp_pipeline_free(esp_pipeline *p);
+void esp_pipeline_event(esp_pipeline *p, const esp_event *ev);
+/* A unit that is already framed (pcapng input): numbered and decoded as is. */
+void esp_pipeline_unit(esp_pipeline *p, const esp_unit *u);
+void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns);
+const esp_summary *esp_pipeline_summary(const esp_pipeline *p);
+
+#endif

@@ -1,0 +1,2 @@
+/* slip.c: placeholder, being written. */
+#include "core/slip.h"
