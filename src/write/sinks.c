@@ -1,0 +1,2 @@
+/* sinks.c: placeholder, being written. */
+#include "write/sinks.h"
