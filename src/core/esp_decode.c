@@ -539,16 +539,22 @@ static void do_frame(esp_decoder *d, esp_record *r)
 	size_t n = u->payload_len;
 	d->sum.frames++;
 	if (u->dir == ESP_DIR_C2H) {
-		if (n == 4 && memcmp(p, "OHAI", 4) == 0)
-			do_ohai(d, r);
-		else if (d->rf.active && (d->rf.received < d->rf.length || n == 16))
+		if (d->rf.active && (d->rf.received < d->rf.length || n == 16)) {
 			do_read_data(d, r, p, n);
-		else if (n >= 8 && p[0] == 0x01)
+		} else if (n == 4 && memcmp(p, "OHAI", 4) == 0) {
+			do_ohai(d, r);
+		} else if (n >= 8 && p[0] == 0x01) {
+			if (d->rf.active) {
+				esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch",
+					     "READ_FLASH data ended without a 16-byte digest");
+				d->rf.active = false;
+			}
 			do_response(d, r, p, n);
-		else if (n < 8)
+		} else if (n < 8) {
 			malformed(d, r, "response shorter than its 8-byte header");
-		else
+		} else {
 			malformed(d, r, "response direction byte is not 0x01");
+		}
 	} else if (u->dir == ESP_DIR_H2C) {
 		if (d->rf.active && n == 4)
 			do_read_ack(d, r, p);
