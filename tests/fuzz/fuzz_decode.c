@@ -17,6 +17,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Where the sink's sums go, so the reads it makes cannot be optimised away. */
+static volatile size_t fuzz_decode_sink;
+
 static void sink(const esp_record *r, void *user)
 {
 	/* touch what writers read, so sanitizers see bad pointers */
@@ -72,5 +75,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < s->n_regions; i++)
 		acc += s->regions[i].bytes_written + strlen(s->regions[i].md5);
 	esp_decoder_free(d);
-	return acc == 1 ? 1 : 0; /* never 1 in practice; keeps acc alive */
+	fuzz_decode_sink = acc;
+	return 0;
 }
