@@ -1,7 +1,6 @@
 /* esp_decode.c: the decoder's driver: frame classification, status bytes, request/response pairing, session state, timeouts. */
 #include "core/esp_decode_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
