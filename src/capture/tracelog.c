@@ -531,13 +531,12 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 		t->js = !plus;
 		t->flavour_known = true;
 	}
-	/* esptool prints the time since its previous trace line; esptool-js the
-	 * time since its transport opened */
-	uint64_t v = whole * 1000 + frac;
+	/* esptool prints seconds since its previous trace line; esptool-js
+	 * milliseconds since its transport opened */
 	if (plus)
-		t->ms += v;
-	else if (v > t->ms)
-		t->ms = v;
+		t->ms += whole * 1000 + frac;
+	else if (whole > t->ms)
+		t->ms = whole;
 	while (q < end && *q == ' ')
 		q++;
 	return trace_msg(t, q, (size_t)(end - q), nl);
