@@ -160,8 +160,6 @@ static void body(sbuf *b, const esp_record *r, bool col)
 			seq_field |= r->fields[i].name && !strcmp(r->fields[i].name, "seq");
 		if (r->has_seq && !seq_field)
 			ap(b, " seq=%u", r->seq);
-		if (r->type == ESP_REC_RESPONSE && r->opcode == ESP_READ_REG)
-			ap(b, " value=0x%08x", r->value);
 		for (int i = 0; i < r->n_fields && i < ESP_REC_MAX_FIELDS; i++)
 			field_text(b, &r->fields[i]);
 		if (checksum_bad(r))
