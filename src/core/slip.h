@@ -36,6 +36,9 @@ void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint
 /* Emit whatever is buffered: a raw run as is, a partial frame flagged
  * ESP_UF_UNTERMINATED. Called at end of input and before a baud change. */
 void esp_slip_flush(esp_slip *s, uint64_t ts_ns);
+/* Emit only a pending raw run; a frame in progress is left alone. Called at
+ * line events so that text before the event is not joined to text after it. */
+void esp_slip_flush_raw(esp_slip *s, uint64_t ts_ns);
 /* True while inside a frame (a 0xC0 opened one and no closing 0xC0 yet). */
 int esp_slip_in_frame(const esp_slip *s);
 
