@@ -115,11 +115,8 @@ void sim_send_text(esp_sim *s, uint64_t delay_ns, const char *text)
 	sim_send_raw(s, delay_ns, (const uint8_t *)text, strlen(text));
 }
 
-void sim_send_frame(esp_sim *s, const uint8_t *payload, size_t n)
+static size_t slip_encode(const uint8_t *payload, size_t n, uint8_t *w)
 {
-	uint8_t *w = malloc(2 * n + 2);
-	if (!w)
-		return;
 	size_t k = 0;
 	w[k++] = 0xC0;
 	for (size_t i = 0; i < n; i++) {
@@ -134,8 +131,45 @@ void sim_send_frame(esp_sim *s, const uint8_t *payload, size_t n)
 		}
 	}
 	w[k++] = 0xC0;
-	sim_send_raw(s, 0, w, k);
+	return k;
+}
+
+void sim_send_frame(esp_sim *s, const uint8_t *payload, size_t n)
+{
+	uint8_t *w = malloc(2 * n + 2);
+	if (!w)
+		return;
+	sim_send_raw(s, 0, w, slip_encode(payload, n, w));
 	free(w);
+}
+
+size_t esp_sim_redact_frame(const uint8_t *wire, size_t n, uint8_t *out, size_t cap)
+{
+	if (n < 2 || wire[0] != 0xC0 || wire[n - 1] != 0xC0 || cap < 2 * n + 16)
+		return 0;
+	uint8_t *p = malloc(n);
+	if (!p)
+		return 0;
+	size_t m = 0;
+	for (size_t i = 1; i + 1 < n; i++) {
+		uint8_t b = wire[i];
+		if (b == 0xDB && i + 2 < n) {
+			b = wire[++i] == 0xDC ? 0xC0 : 0xDB;
+		}
+		p[m++] = b;
+	}
+	size_t r = 0;
+	if (m > 24 && p[0] == 0x00 && p[1] == ESP_MEM_DATA) {
+		esp_cursor c = esp_cursor_make(p + 8, m - 8);
+		uint32_t dlen = esp_u32le(&c);
+		if (dlen <= m - 24) {
+			memset(p + 24, 0, dlen);
+			esp_put_u32le(p + 4, esp_checksum(p + 24, dlen));
+			r = slip_encode(p, m, out);
+		}
+	}
+	free(p);
+	return r;
 }
 
 /* Rates within 3% of each other sample the same bits. */

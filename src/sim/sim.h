@@ -70,6 +70,12 @@ const char *esp_sim_mode(const esp_sim *s);
  * cap bytes to out and returns how many it wrote. With equal rates out == in. */
 size_t esp_uart_resample(const uint8_t *in, size_t n, uint32_t from, uint32_t to, uint8_t *out, size_t cap);
 
+/* Recording without third-party code: if the SLIP frame wire[0..n) (0xC0 to
+ * 0xC0) is a MEM_DATA command, write to out (capacity >= 2*n+16) the same
+ * frame with its data replaced by zero filler of the same length and the
+ * checksum that filler has, and return its length; otherwise return 0. */
+size_t esp_sim_redact_frame(const uint8_t *wire, size_t n, uint8_t *out, size_t cap);
+
 /* The --fault help text: one line per fault kind. */
 extern const char esp_sim_fault_help[];
 
