@@ -32,11 +32,14 @@ typedef struct {
 	bool encrypted;
 	uint64_t bytes_written;  /* after inflate */
 	char md5[33];            /* MD5 of the first `size` bytes written, "" if incomplete */
+	char md5_written[33];    /* MD5 of every byte written (padding included), "" while open */
 	char md5_chip[33];       /* what SPI_FLASH_MD5 answered, "" if not asked */
 	int verify;              /* -1 not checked, 0 mismatch, 1 match */
 	bool has_image;          /* data began with an image header (0xE9) */
 	uint8_t image_mode, image_size_nib, image_freq_nib;
-	uint64_t first_frame, last_frame;
+	uint64_t first_frame, last_frame; /* BEGIN command, last DATA command */
+	uint32_t md5_size;       /* size the chip was asked to hash, 0 if not asked */
+	bool inflate_error;      /* compressed data did not inflate */
 } esp_region;
 
 typedef struct {

@@ -1,0 +1,399 @@
+/* jsonl.c: builds session, record and summary objects and writes one per line. */
+#include "write/jsonl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* 15 significant digits print any value rounded to 1e-6 s (up to 1e9 s)
+ * exactly as its decimal, without the %.17g noise Jansson uses by default. */
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+struct esp_jsonl {
+	FILE *f;
+	bool is_stdout;
+	char path[256];
+};
+
+double esp_json_seconds(uint64_t ns) { return (double)(ns / 1000) / 1e6; }
+
+/* Milliseconds kept to the microsecond, for stable output. */
+static double ms3(double ms) { return (double)(long long)(ms * 1000.0 + (ms < 0 ? -0.5 : 0.5)) / 1000.0; }
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+static json_t *hex_string(const uint8_t *p, size_t n)
+{
+	static const char dig[] = "0123456789abcdef";
+	char *s = malloc(2 * n + 1);
+	if (!s)
+		return json_null();
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = dig[p[i] >> 4];
+		s[2 * i + 1] = dig[p[i] & 15];
+	}
+	s[2 * n] = 0;
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* Text that is not valid UTF-8 would make Jansson refuse the string. */
+static json_t *text_value(const char *s, size_t n)
+{
+	json_t *j = json_stringn(s, n);
+	return j ? j : json_null();
+}
+
+static void set(json_t *o, const char *k, json_t *v) { json_object_set_new(o, k, v ? v : json_null()); }
+
+static json_t *fields_json(const esp_record *r)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < r->n_fields && i < ESP_REC_MAX_FIELDS; i++) {
+		const esp_field *f = &r->fields[i];
+		json_t *v;
+		switch (f->type) {
+		case ESP_F_UINT:
+		case ESP_F_HEX: v = json_integer((json_int_t)f->u); break;
+		case ESP_F_BOOL: v = json_boolean(f->u != 0); break;
+		case ESP_F_STR: v = f->s ? text_value(f->s, f->len ? f->len : strlen(f->s)) : json_null(); break;
+		case ESP_F_BYTES: v = f->s ? hex_string((const uint8_t *)f->s, f->len) : json_null(); break;
+		default: v = json_null(); break;
+		}
+		set(o, f->name ? f->name : "?", v);
+	}
+	return o;
+}
+
+static const char *const level_names[] = {"info", "warning", "error"};
+
+static json_t *notes_json(const esp_record *r)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < r->n_notes && i < ESP_REC_MAX_NOTES; i++) {
+		const esp_note *n = &r->notes[i];
+		json_t *o = json_object();
+		set(o, "level", json_string(level_names[(unsigned)n->level <= 2 ? n->level : 0]));
+		set(o, "code", str_or_null(n->code));
+		set(o, "text", text_value(n->text, strnlen(n->text, sizeof n->text)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static const struct {
+	uint16_t bit;
+	const char *name;
+} unit_flags[] = {
+	{ESP_UF_ESCAPE_ERR, "escape-error"}, {ESP_UF_TRUNCATED, "truncated"},
+	{ESP_UF_CHECKSUM_BAD, "checksum-bad"}, {ESP_UF_LINE_ERR, "line-error"},
+	{ESP_UF_UNTERMINATED, "unterminated"}, {ESP_UF_STATUS_ERR, "status-error"},
+	{ESP_UF_MALFORMED, "malformed"},
+};
+
+static json_t *flags_json(uint16_t fl)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < sizeof unit_flags / sizeof unit_flags[0]; i++)
+		if (fl & unit_flags[i].bit)
+			json_array_append_new(a, json_string(unit_flags[i].name));
+	return a;
+}
+
+static void add_frame_fields(json_t *o, const esp_record *r)
+{
+	set(o, "op", str_or_null(r->op));
+	set(o, "opcode", r->opcode >= 0 ? json_integer(r->opcode) : json_null());
+	set(o, "mode", str_or_null(r->mode));
+	if (r->has_seq)
+		set(o, "seq", json_integer(r->seq));
+	if (r->has_checksum) {
+		json_t *c = json_object();
+		set(c, "declared", json_integer(r->ck_declared));
+		set(c, "computed", json_integer(r->ck_computed));
+		set(c, "ok", json_boolean(r->ck_declared == r->ck_computed));
+		set(o, "checksum", c);
+	}
+	if (r->type == ESP_REC_RESPONSE) {
+		if (r->has_status) {
+			set(o, "status", json_string(r->status ? r->status : r->status_ok ? "ok" : "error"));
+			set(o, "error", json_integer(r->error));
+		}
+		set(o, "value", json_integer(r->value));
+		set(o, "reply_to", r->reply_to ? json_integer((json_int_t)r->reply_to) : json_null());
+		set(o, "latency_ms", r->reply_to ? json_real(ms3(r->latency_ms)) : json_null());
+	}
+}
+
+static void add_raw_fields(json_t *o, const esp_record *r)
+{
+	const esp_unit *u = r->unit;
+	size_t n = u ? u->wire_len : 0;
+	if (r->text)
+		set(o, "text", text_value(r->text, r->text_len));
+	else if (u)
+		set(o, "hex", hex_string(u->wire, n > ESP_JSON_HEX_MAX ? ESP_JSON_HEX_MAX : n));
+	set(o, "len", json_integer((json_int_t)n));
+}
+
+static void add_event_fields(json_t *o, const esp_record *r)
+{
+	const esp_unit *u = r->unit;
+	if (!u) {
+		set(o, "event", json_string("note"));
+		if (r->text)
+			set(o, "text", text_value(r->text, r->text_len));
+		return;
+	}
+	set(o, "event", json_string(esp_unit_kind_name(u->kind)));
+	switch (u->kind) {
+	case ESP_UNIT_BAUD: set(o, "baud", json_integer(u->value)); break;
+	case ESP_UNIT_MODEM:
+		set(o, "dtr", json_boolean(u->modem & ESP_MODEM_DTR));
+		set(o, "rts", json_boolean(u->modem & ESP_MODEM_RTS));
+		set(o, "lines", json_integer(u->modem));
+		set(o, "changed", json_integer(u->value));
+		break;
+	case ESP_UNIT_BREAK: set(o, "duration_ms", json_integer(u->value)); break;
+	case ESP_UNIT_LINE_ERROR:
+		set(o, "framing", json_boolean(u->value & ESP_LINE_ERR_FRAMING));
+		set(o, "parity", json_boolean(u->value & ESP_LINE_ERR_PARITY));
+		set(o, "overrun", json_boolean(u->value & ESP_LINE_ERR_OVERRUN));
+		break;
+	case ESP_UNIT_GAP: set(o, "lost", json_integer(u->value)); break;
+	case ESP_UNIT_NOTE:
+		if (r->text)
+			set(o, "text", text_value(r->text, r->text_len));
+		else
+			set(o, "text", text_value((const char *)u->wire, u->wire_len));
+		break;
+	default: break;
+	}
+}
+
+json_t *esp_json_record(const esp_record *r)
+{
+	json_t *o = json_object();
+	set(o, "type", json_string(esp_rec_type_name(r->type)));
+	set(o, "frame", json_integer((json_int_t)r->frame));
+	set(o, "t", json_real(esp_json_seconds(r->ts_ns)));
+	set(o, "dir", json_string(esp_dir_name(r->dir)));
+	switch (r->type) {
+	case ESP_REC_COMMAND:
+	case ESP_REC_RESPONSE:
+		add_frame_fields(o, r);
+		if (r->n_fields)
+			set(o, "fields", fields_json(r));
+		break;
+	case ESP_REC_RAW: add_raw_fields(o, r); break;
+	case ESP_REC_EVENT: add_event_fields(o, r); break;
+	case ESP_REC_TIMEOUT:
+		set(o, "op", str_or_null(r->op));
+		set(o, "opcode", r->opcode >= 0 ? json_integer(r->opcode) : json_null());
+		set(o, "waited_ms", json_real(ms3(r->waited_ms)));
+		break;
+	}
+	if (r->unit && r->unit->flags)
+		set(o, "flags", flags_json(r->unit->flags));
+	if (r->n_notes)
+		set(o, "notes", notes_json(r));
+	return o;
+}
+
+static json_t *iso_time(uint64_t ns)
+{
+	if (!ns)
+		return json_null();
+	time_t sec = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	if (!gmtime_r(&sec, &tm))
+		return json_null();
+	char b[64];
+	snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ns % 1000000000u / 1000));
+	return json_string(b);
+}
+
+json_t *esp_json_session(const esp_session_info *si)
+{
+	json_t *o = json_object();
+	set(o, "type", json_string("session"));
+	/* si->tool is "NAME VERSION": split so consumers need not parse it. */
+	const char *tool = si->tool ? si->tool : "esptap";
+	const char *sp = strchr(tool, ' ');
+	set(o, "tool", sp ? json_stringn(tool, (size_t)(sp - tool)) : json_string(tool));
+	set(o, "version", json_string(sp ? sp + 1 : PACKAGE_VERSION));
+	set(o, "verb", str_or_null(si->verb));
+	set(o, "source", str_or_null(si->source));
+	set(o, "format", str_or_null(si->format));
+	set(o, "flasher", str_or_null(si->flasher));
+	json_t *ports = json_array();
+	for (int i = 0; i < 2; i++)
+		if (si->ports[i])
+			json_array_append_new(ports, json_string(si->ports[i]));
+	set(o, "ports", ports);
+	set(o, "start", iso_time(si->start_unix_ns));
+	set(o, "baud", si->baud ? json_integer(si->baud) : json_null());
+	return o;
+}
+
+static json_t *region_json(const esp_region *g, esp_chip chip)
+{
+	json_t *o = json_object();
+	set(o, "offset", json_integer(g->offset));
+	set(o, "size", json_integer(g->size));
+	set(o, "blocks", json_integer(g->blocks_seen));
+	set(o, "blocks_announced", json_integer(g->blocks_announced));
+	set(o, "block_size", json_integer(g->block_size));
+	set(o, "compressed", json_boolean(g->compressed));
+	set(o, "encrypted", json_boolean(g->encrypted));
+	set(o, "bytes_written", json_integer((json_int_t)g->bytes_written));
+	set(o, "md5", g->md5[0] ? json_string(g->md5) : json_null());
+	set(o, "md5_chip", g->md5_chip[0] ? json_string(g->md5_chip) : json_null());
+	set(o, "verify", json_string(g->verify < 0 ? "unchecked" : g->verify ? "ok" : "mismatch"));
+	if (g->has_image) {
+		json_t *im = json_object();
+		set(im, "mode", str_or_null(esp_flash_mode_name(g->image_mode)));
+		set(im, "size", str_or_null(esp_flash_size_name(chip, g->image_size_nib)));
+		set(im, "freq", str_or_null(esp_flash_freq_name(chip, g->image_freq_nib)));
+		set(o, "image", im);
+	} else {
+		set(o, "image", json_null());
+	}
+	set(o, "first_frame", json_integer((json_int_t)g->first_frame));
+	set(o, "last_frame", json_integer((json_int_t)g->last_frame));
+	return o;
+}
+
+json_t *esp_json_summary(const esp_summary *s, uint64_t records)
+{
+	json_t *o = json_object();
+	set(o, "type", json_string("summary"));
+	set(o, "records", json_integer((json_int_t)records));
+	if (s) {
+		set(o, "duration", json_real(esp_json_seconds(s->duration_ns)));
+		json_t *t = json_object();
+		set(t, "units", json_integer((json_int_t)s->units));
+		set(t, "frames", json_integer((json_int_t)s->frames));
+		set(t, "commands", json_integer((json_int_t)s->commands));
+		set(t, "responses", json_integer((json_int_t)s->responses));
+		set(t, "raw", json_integer((json_int_t)s->raw_runs));
+		set(t, "events", json_integer((json_int_t)s->events));
+		set(t, "timeouts", json_integer((json_int_t)s->timeouts));
+		set(t, "checksum_errors", json_integer((json_int_t)s->checksum_errors));
+		set(t, "error_statuses", json_integer((json_int_t)s->error_statuses));
+		set(t, "escape_errors", json_integer((json_int_t)s->escape_errors));
+		set(t, "malformed", json_integer((json_int_t)s->malformed));
+		set(t, "read_flash_packets", json_integer((json_int_t)s->read_flash_packets));
+		set(t, "bytes_host_to_chip", json_integer((json_int_t)s->bytes_h2c));
+		set(t, "bytes_chip_to_host", json_integer((json_int_t)s->bytes_c2h));
+		set(o, "totals", t);
+		json_t *ops = json_object();
+		for (int i = 0; i < 256; i++) {
+			if (!s->op_count[i])
+				continue;
+			const esp_op_info *oi = esp_op_lookup((uint8_t)i);
+			char unk[8];
+			snprintf(unk, sizeof unk, "0x%02X", i);
+			set(ops, oi ? oi->name : unk, json_integer((json_int_t)s->op_count[i]));
+		}
+		set(o, "ops", ops);
+		const esp_chip_info *ci = s->chip != ESP_CHIP_UNKNOWN ? esp_chip_get(s->chip) : NULL;
+		set(o, "chip", ci ? json_string(ci->name) : json_null());
+		set(o, "stub", json_boolean(s->stub));
+		json_t *b = json_object();
+		set(b, "initial", s->baud_initial ? json_integer(s->baud_initial) : json_null());
+		set(b, "final", s->baud_final ? json_integer(s->baud_final) : json_null());
+		set(o, "baud", b);
+		json_t *rg = json_array();
+		for (size_t i = 0; s->regions && i < s->n_regions; i++)
+			json_array_append_new(rg, region_json(&s->regions[i], s->chip));
+		set(o, "regions", rg);
+	}
+	set(o, "findings", json_array());
+	return o;
+}
+
+esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
+{
+	*out = NULL;
+	esp_jsonl *j = calloc(1, sizeof *j);
+	if (!j)
+		return esp_error_set(e, ESP_E_NOMEM, path, ESP_LOC_NONE, 0, 0, "out of memory");
+	snprintf(j->path, sizeof j->path, "%s", path);
+	if (!strcmp(path, "-")) {
+		j->f = stdout;
+		j->is_stdout = true;
+	} else if (!(j->f = fopen(path, "w"))) {
+		int err = errno;
+		free(j);
+		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create JSON Lines file");
+	}
+	*out = j;
+	return ESP_OK;
+}
+
+/* Takes the reference to o. `t` is rewritten with exactly six decimals: Jansson
+ * prints reals with %g, which turns a time like 0.00005 into 5e-05. */
+static esp_status emit(esp_jsonl *j, json_t *o, esp_error *e)
+{
+	if (!o)
+		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+	json_t *t = json_object_get(o, "t");
+	double tv = json_is_real(t) ? json_real_value(t) : -1;
+	char *s = json_dumps(o, DUMP_FLAGS);
+	json_decref(o);
+	if (!s)
+		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+	int rc = 0;
+	/* type (a plain word) and frame (an integer) come first, so the first
+	 * ,"t": is the key itself. */
+	char *k = tv >= 0 ? strstr(s, ",\"t\":") : NULL;
+	if (k) {
+		char *v = k + 5, *end = v + strcspn(v, ",}");
+		rc |= fwrite(s, 1, (size_t)(v - s), j->f) != (size_t)(v - s);
+		rc |= fprintf(j->f, "%.6f", tv) < 0;
+		rc |= fputs(end, j->f) == EOF;
+	} else {
+		rc |= fputs(s, j->f) == EOF;
+	}
+	free(s);
+	if (rc || fputc('\n', j->f) == EOF)
+		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+	return ESP_OK;
+}
+
+esp_status esp_jsonl_session(esp_jsonl *j, const esp_session_info *si, esp_error *e)
+{
+	return emit(j, esp_json_session(si), e);
+}
+
+esp_status esp_jsonl_record(esp_jsonl *j, const esp_record *r, esp_error *e)
+{
+	return emit(j, esp_json_record(r), e);
+}
+
+esp_status esp_jsonl_summary(esp_jsonl *j, const esp_summary *s, uint64_t records, esp_error *e)
+{
+	return emit(j, esp_json_summary(s, records), e);
+}
+
+esp_status esp_jsonl_flush(esp_jsonl *j, esp_error *e)
+{
+	if (fflush(j->f) != 0 || ferror(j->f))
+		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+	return ESP_OK;
+}
+
+esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e)
+{
+	if (!j)
+		return ESP_OK;
+	esp_status st = esp_jsonl_flush(j, e);
+	if (!j->is_stdout && fclose(j->f) != 0 && st == ESP_OK)
+		st = esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+	free(j);
+	return st;
+}
