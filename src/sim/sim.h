@@ -56,6 +56,26 @@ uint32_t esp_sim_baud(const esp_sim *s);
 /* Flash contents, for tests. */
 const uint8_t *esp_sim_flash(const esp_sim *s, size_t *size);
 
+/* The host's UART rate, when it changes without bytes (a pty's termios). The
+ * chip's output is garbled for a host listening at a rate other than the
+ * chip's. esp_sim_rx also updates it. */
+void esp_sim_host_baud(esp_sim *s, uint32_t host_baud);
+/* Commands received since esp_sim_new (any opcode, any mode). */
+uint64_t esp_sim_commands(const esp_sim *s);
+/* "off", "app", "rom" or "stub": what the chip runs now. */
+const char *esp_sim_mode(const esp_sim *s);
+
+/* What a UART receiving at rate `to` makes of the 8N1 byte stream `in` sent
+ * back to back at rate `from` (idle line before and after). Writes at most
+ * cap bytes to out and returns how many it wrote. With equal rates out == in. */
+size_t esp_uart_resample(const uint8_t *in, size_t n, uint32_t from, uint32_t to, uint8_t *out, size_t cap);
+
+/* Recording without third-party code: if the SLIP frame wire[0..n) (0xC0 to
+ * 0xC0) is a MEM_DATA command, write to out (capacity >= 2*n+16) the same
+ * frame with its data replaced by zero filler of the same length and the
+ * checksum that filler has, and return its length; otherwise return 0. */
+size_t esp_sim_redact_frame(const uint8_t *wire, size_t n, uint8_t *out, size_t cap);
+
 /* The --fault help text: one line per fault kind. */
 extern const char esp_sim_fault_help[];
 

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// flasher.mjs: drives esptool-js 0.7.0 from Node against a serial port or pty (esptap's end-to-end tests).
+//
+//   node flasher.mjs --port PATH [--baud 921600] [--before no_reset|default_reset]
+//                    [--no-stub] [--no-compress] [--trace] ACTION...
+//   actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT
+//            | erase-region OFFSET SIZE | erase-all
+//
+// Prints esptool-js's own messages, then one line per action ("detect: ESP32",
+// "write: 0x1000 ...") and a last line "flasher: OK" (exit 0) or
+// "flasher: FAILED: <message>" (exit 1).
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { ESPLoader, Transport } from "esptool-js";
+import { NodeSerialPort } from "./webserial-shim.mjs";
+
+function usage(msg) {
+  if (msg) console.error(`flasher: ${msg}`);
+  console.error(
+    "usage: node flasher.mjs --port PATH [--baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] ACTION...\n" +
+      "actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT | erase-region OFFSET SIZE | erase-all",
+  );
+  process.exit(2);
+}
+
+function num(s) {
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 0) usage(`not a number: ${s}`);
+  return v;
+}
+
+const opts = { port: null, baud: 115200, before: "no_reset", stub: true, compress: true, trace: false };
+const actions = [];
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
+  if (a === "--port") opts.port = next();
+  else if (a === "--baud") opts.baud = num(next());
+  else if (a === "--before") opts.before = next();
+  else if (a === "--no-stub") opts.stub = false;
+  else if (a === "--no-compress") opts.compress = false;
+  else if (a === "--trace") opts.trace = true;
+  else if (a === "detect" || a === "verify" || a === "erase-all") actions.push({ kind: a });
+  else if (a === "write") {
+    const files = [];
+    while (i + 1 < argv.length && argv[i + 1].includes("=")) {
+      const [off, file] = argv[++i].split("=");
+      files.push({ address: num(off), file });
+    }
+    if (!files.length) usage("write needs OFFSET=FILE");
+    actions.push({ kind: "write", files });
+  } else if (a === "read") actions.push({ kind: "read", offset: num(next()), size: num(next()), out: next() });
+  else if (a === "erase-region") actions.push({ kind: "erase-region", offset: num(next()), size: num(next()) });
+  else usage(`unknown argument ${a}`);
+}
+if (!opts.port) usage("--port is required");
+if (!actions.length) usage("no action");
+if (!["no_reset", "default_reset"].includes(opts.before)) usage(`--before: ${opts.before}`);
+const verify = actions.some((a) => a.kind === "verify");
+
+const terminal = {
+  clean() {},
+  writeLine(s) {
+    console.log(s);
+  },
+  write(s) {
+    process.stdout.write(s);
+  },
+};
+
+const hex = (n) => "0x" + n.toString(16);
+const md5 = (data) => createHash("md5").update(data).digest("hex");
+
+async function connect(loader) {
+  if (opts.stub) {
+    await loader.main(opts.before); // detect, describe, upload the stub, change baud, read the flash id
+    return;
+  }
+  // Without the stub: what main() does, less the upload.
+  await loader.detectChip(opts.before);
+  if (loader.romBaudrate !== loader.baudrate) await loader.changeBaud();
+  const id = await loader.readFlashId();
+  console.log("Flash ID: " + id.toString(16));
+}
+
+async function run() {
+  const port = new NodeSerialPort(opts.port);
+  const transport = new Transport(port, opts.trace);
+  const loader = new ESPLoader({ transport, baudrate: opts.baud, romBaudrate: 115200, terminal, enableTracing: opts.trace });
+  let failed = null;
+  try {
+    await connect(loader);
+    for (const a of actions) {
+      if (a.kind === "detect") {
+        console.log(`detect: ${loader.chip.CHIP_NAME}`);
+      } else if (a.kind === "write") {
+        const fileArray = a.files.map((f) => ({ address: f.address, data: new Uint8Array(readFileSync(f.file)) }));
+        await loader.writeFlash({
+          fileArray,
+          flashMode: "keep",
+          flashFreq: "keep",
+          flashSize: "keep",
+          eraseAll: false,
+          compress: opts.compress,
+          calculateMD5Hash: verify ? (img) => md5(img) : undefined,
+        });
+        for (const f of fileArray)
+          console.log(`write: ${hex(f.address)} ${f.data.length} bytes${verify ? " verified" : ""}`);
+      } else if (a.kind === "verify") {
+        if (!actions.some((b) => b.kind === "write")) throw new Error("verify needs a write");
+      } else if (a.kind === "read") {
+        const data = await loader.readFlash(a.offset, a.size);
+        writeFileSync(a.out, data);
+        console.log(`read: ${hex(a.offset)} ${data.length} bytes to ${a.out}`);
+      } else if (a.kind === "erase-region") {
+        const pkt = new Uint8Array(8);
+        new DataView(pkt.buffer).setUint32(0, a.offset, true);
+        new DataView(pkt.buffer).setUint32(4, a.size, true);
+        const timeout = loader.timeoutPerMb(loader.ERASE_REGION_TIMEOUT_PER_MB, a.size);
+        await loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, undefined, timeout);
+        console.log(`erase-region: ${hex(a.offset)} ${a.size} bytes`);
+      } else if (a.kind === "erase-all") {
+        await loader.eraseFlash();
+        console.log("erase-all: done");
+      }
+    }
+  } catch (e) {
+    failed = e;
+  }
+  try {
+    await transport.disconnect();
+  } catch {
+    /* the port may already be gone */
+  }
+  if (failed) {
+    const msg = String((failed && failed.message) || failed).replace(/\s+/g, " ").trim();
+    console.log(`flasher: FAILED: ${msg}`);
+    process.exit(1);
+  }
+  console.log("flasher: OK");
+  process.exit(0);
+}
+
+run();
