@@ -272,6 +272,8 @@ static void js_reset(tr *t)
 static void js_read(tr *t, const uint8_t *b, size_t n)
 {
 	size_t skip = 0;
+	if (!n)
+		return;
 	if (t->pend_len && n >= t->pend_len && memcmp(b, t->pend, t->pend_len) == 0)
 		skip = t->pend_len;
 	t->pend_len = 0;
@@ -533,10 +535,12 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 	}
 	/* esptool prints seconds since its previous trace line; esptool-js
 	 * milliseconds since its transport opened */
+	const uint64_t ms_max = UINT64_MAX / 1000000u; /* keeps ns from wrapping */
+	uint64_t v = plus ? whole * 1000 + frac : whole;
 	if (plus)
-		t->ms += whole * 1000 + frac;
-	else if (whole > t->ms)
-		t->ms = whole;
+		t->ms = v > ms_max - t->ms ? ms_max : t->ms + v;
+	else if (v > t->ms)
+		t->ms = v < ms_max ? v : ms_max;
 	while (q < end && *q == ' ')
 		q++;
 	return trace_msg(t, q, (size_t)(end - q), nl);

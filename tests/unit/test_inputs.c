@@ -93,8 +93,14 @@ static esp_status import(const char *path, const esp_input_opts *o, got *g, esp_
 		return st;
 	esp_feed feed = {on_event, on_unit, g};
 	st = esp_input_run_feed(in, &feed, e);
-	if (info)
+	if (info) { /* strings copied: they live as long as the input */
+		static char fl[64], ifn[128];
 		*info = *esp_input_info_get(in);
+		snprintf(fl, sizeof fl, "%s", info->flasher ? info->flasher : "");
+		snprintf(ifn, sizeof ifn, "%s", info->if_name ? info->if_name : "");
+		info->flasher = info->flasher ? fl : NULL;
+		info->if_name = info->if_name ? ifn : NULL;
+	}
 	if (end_ns)
 		*end_ns = esp_input_end_ns(in);
 	esp_input_close(in);
@@ -534,7 +540,8 @@ static size_t put_epb(uint8_t *o, uint64_t ts, uint8_t dir, uint8_t kind, uint16
 	h[11] = 0;
 	esp_put_u32le(h + 12, baud);
 	esp_put_u32le(h + 16, value);
-	memcpy(h + 20, data, n);
+	if (n)
+		memcpy(h + 20, data, n);
 	size_t body = 20 + cap;
 	while (body % 4)
 		b[body++] = 0;
