@@ -6,21 +6,28 @@ import json
 import sys
 
 
-def seq(path):
+def seq(path, kind=None):
     out = []
     with open(path) as f:
         for line in f:
             r = json.loads(line)
-            if r.get("type") in ("command", "response"):
+            if r.get("type") in ("command", "response") and kind in (None, r["type"]):
                 out.append((r["type"], r.get("op"), r.get("status")))
     return out
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: live_compare.py CAPTURE.jsonl REFERENCE.jsonl", file=sys.stderr)
+    # --per-dir: a tap merges its two lines by read time, so compare each line's sequence alone
+    per_dir = sys.argv[1:2] == ["--per-dir"]
+    args = sys.argv[2:] if per_dir else sys.argv[1:]
+    if len(args) != 2:
+        print("usage: live_compare.py [--per-dir] CAPTURE.jsonl REFERENCE.jsonl", file=sys.stderr)
         return 2
-    a, b = seq(sys.argv[1]), seq(sys.argv[2])
+    if per_dir:
+        a = seq(args[0], "command") + seq(args[0], "response")
+        b = seq(args[1], "command") + seq(args[1], "response")
+    else:
+        a, b = seq(args[0]), seq(args[1])
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
             print(f"differ at transaction {i + 1}: {x} vs {y}")
