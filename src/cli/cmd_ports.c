@@ -10,9 +10,13 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: esptap ports [-j]\n"
-		   "  Lists serial ports from /sys/class/tty: USB VID:PID, bridge chip, product,\n"
-		   "  manufacturer, and the process holding each open.\n"
-		   "  -j, --json   one JSON array on stdout\n");
+		   "List serial ports from /sys/class/tty (ttys with a device behind them; 8250 slots with no\n"
+		   "UART left out): path, kernel driver, USB VID:PID, bridge chip (CP210x, CH34x, FTDI,\n"
+		   "Espressif USB-Serial-JTAG, CDC-ACM), product, manufacturer, and a process holding it open.\n\n"
+		   "  -j, --json           one JSON array on stdout: objects with port, driver, usb (if USB),\n"
+		   "                       bridge, product, manufacturer, serial, held_by {pid, comm} (null if\n"
+		   "                       none or unknown) (default: one line per port)\n"
+		   "  -h, --help           this help\n");
 }
 
 int cmd_ports(int argc, char **argv)

@@ -10,13 +10,19 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: esptap proxy --port PORT [--link PATH] [-b RATE] [-w FILE.pcapng] [-j FILE.jsonl] [-q] [--progress]\n"
-		   "  -p, --port PORT   the real port (/dev/ttyUSB0), a pty path, or sim:CHIP[,fault=SPEC][,flash=FILE]\n"
-		   "  -l, --link PATH   publish the pty here (default /tmp/ttyESP)\n"
-		   "  -b, --baud RATE   initial rate (default 115200); the flasher's changes are followed\n"
-		   "  -w, --write FILE  record a pcapng capture\n"
-		   "  -j, --jsonl FILE  record a JSON Lines trace ('-' for stdout)\n"
-		   "  -q, --quiet       no live view;  --progress: one line per flash block group\n");
+	fprintf(f, "usage: esptap proxy --port PORT [OPTIONS]\n"
+		   "Publish a pty for the flasher and relay it both ways to PORT, recording everything:\n"
+		   "bytes go through first, then into the capture. The flasher's rate changes are followed on\n"
+		   "PORT; a pty has no DTR/RTS, so use 'run' or 'rfc2217' when the flasher must reset the chip.\n\n"
+		   "  -p, --port PORT      the chip's port (required; forms below)\n"
+		   "  -l, --link PATH      publish the pty's slave as a symlink at PATH (default /tmp/ttyESP);\n"
+		   "                       an existing file there is refused, a dangling symlink reused\n");
+	live_usage_common(f);
+	fputc('\n', f);
+	live_usage_port(f);
+	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 port missing, busy or not\n"
+		   "permitted, or link taken, 7 port vanished mid-session (files complete), 2 usage, 3 output\n"
+		   "not writable, 8 internal\n");
 }
 
 int cmd_proxy(int argc, char **argv)

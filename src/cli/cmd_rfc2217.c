@@ -1,6 +1,7 @@
 /* cmd_rfc2217.c: the 'rfc2217' verb: a recording RFC 2217 server in front of a port. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "capture/rfc2217.h"
 #include "cli/cli.h"
@@ -8,11 +9,18 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: esptap rfc2217 --port PORT [--listen HOST:PORT] [-b RATE] [-w FILE] [-j FILE] [-q] [--progress]\n"
-		   "  -p, --port PORT       real port, pty path or sim:CHIP[,fault=SPEC][,flash=FILE]\n"
-		   "  -L, --listen ADDR     where to listen (default 127.0.0.1:4000; loopback unless told)\n"
-		   "  flashers connect with rfc2217://127.0.0.1:4000 (e.g. esptool --port rfc2217://...)\n"
-		   "  -b RATE, -w FILE, -j FILE, -q, --progress: as for 'esptap proxy'\n");
+	fprintf(f, "usage: esptap rfc2217 --port PORT [OPTIONS]\n"
+		   "Serve PORT over RFC 2217 (Telnet COM-PORT-OPTION) to one client at a time, recording\n"
+		   "everything, rate changes, DTR/RTS and breaks included. Flashers built on pyserial connect\n"
+		   "with rfc2217://HOST:PORT, e.g. esptool --port rfc2217://127.0.0.1:4000.\n\n"
+		   "  -p, --port PORT      the chip's port (required; forms below)\n"
+		   "  -L, --listen HOST:PORT  IPv4 address and TCP port to listen on (default 127.0.0.1:4000;\n"
+		   "                       port 0 picks a free one; the URL is printed on stderr)\n");
+	live_usage_common(f);
+	fputc('\n', f);
+	live_usage_port(f);
+	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 port missing, busy or not\n"
+		   "permitted, or the address taken, 7 port vanished mid-session, 2 usage, 8 internal\n");
 }
 
 int cmd_rfc2217(int argc, char **argv)
@@ -54,7 +62,13 @@ int cmd_rfc2217(int argc, char **argv)
 		return code;
 	}
 	esp_rfc2217_set_rec(s, rec);
-	fprintf(stderr, "esptap: rfc2217://127.0.0.1:%d <-> %s\n", esp_rfc2217_bound_port(s), port);
+	/* the URL a client on this machine uses: the listen host, or loopback for a wildcard */
+	const char *colon = strrchr(listen, ':');
+	int hl = colon ? (int)(colon - listen) : 0;
+	if (!hl || !strncmp(listen, "0.0.0.0", (size_t)hl))
+		fprintf(stderr, "esptap: rfc2217://127.0.0.1:%d <-> %s\n", esp_rfc2217_bound_port(s), port);
+	else
+		fprintf(stderr, "esptap: rfc2217://%.*s:%d <-> %s\n", hl, listen, esp_rfc2217_bound_port(s), port);
 	bool sig = false;
 	esp_status st = esp_rfc2217_run(s, &sig, &e);
 	esp_rfc2217_free(s);

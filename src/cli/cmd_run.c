@@ -18,12 +18,19 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: esptap run [--port PORT] [--link PATH] [-b RATE] [-w FILE] [-j FILE] [-q] [--progress] -- FLASHER ARGS...\n"
-		   "  Runs FLASHER with '{port}' in its arguments replaced by the proxy's pty; its DTR/RTS\n"
-		   "  and break calls reach the port through an LD_PRELOAD shim. Exits with the flasher's status.\n"
-		   "  -p, --port PORT   real port, pty path or sim:CHIP[,fault=SPEC][,flash=FILE] (default sim:esp32)\n"
-		   "  -l, --link PATH   also publish the pty at PATH\n"
-		   "  -b RATE, -w FILE, -j FILE, -q, --progress: as for 'esptap proxy'\n");
+	fprintf(f, "usage: esptap run [OPTIONS] -- FLASHER [ARGS...]\n"
+		   "Run FLASHER through a recording proxy: every '{port}' in its arguments becomes the proxy's\n"
+		   "pty (also in $ESPTAP_PORT), and its DTR/RTS and break calls reach PORT through an\n"
+		   "LD_PRELOAD shim, answered once applied, so the reset into the loader keeps its timing.\n"
+		   "Ends when FLASHER exits.\n\n"
+		   "  -p, --port PORT      the chip's port (default sim:esp32; forms below)\n"
+		   "  -l, --link PATH      also publish the pty as a symlink at PATH (default: none)\n");
+	live_usage_common(f);
+	fputc('\n', f);
+	live_usage_port(f);
+	fprintf(f, "\nexit status: FLASHER's (127 if it cannot start, 128+N if killed by signal N), unless\n"
+		   "esptap failed: 6 port missing, busy or not permitted, 7 port vanished mid-session (files\n"
+		   "complete, FLASHER stopped), 9 esptap stopped by SIGINT/SIGTERM, 2 usage, 8 internal\n");
 }
 
 /* The shim: next to the binary (build tree), else where `make install` put it. */
@@ -149,6 +156,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(pre, sizeof pre, "%s%s%s", shim, old && *old ? " " : "", old && *old ? old : "");
 		setenv(ESP_CTL_ENV_FD, fdbuf, 1);
 		setenv(ESP_CTL_ENV_PTY, esp_pty_slave_path(esp_proxy_pty(px)), 1);
+		setenv("ESPTAP_PORT", path, 1); /* for flashers whose port comes from the environment */
 		setenv("LD_PRELOAD", pre, 1);
 		signal(SIGPIPE, SIG_DFL);
 		execvp(fargv[0], fargv);

@@ -8,11 +8,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: esptap tap --tx-port PORT --rx-port PORT [-b RATE] [-w FILE] [-j FILE] [-q] [--progress]\n"
-		   "  --tx-port PORT   adapter whose RX listens to the host's TX (host > chip)\n"
-		   "  --rx-port PORT   adapter whose RX listens to the chip's TX (chip > host)\n"
-		   "  -b RATE          initial rate (default 115200); CHANGE_BAUDRATE is followed after its OK\n"
-		   "  -w FILE, -j FILE, -q, --progress: as for 'esptap proxy'\n");
+	fprintf(f, "usage: esptap tap --tx-port PORT --rx-port PORT [OPTIONS]\n"
+		   "Listen passively with two adapters on the target's UART lines, merge by time, record.\n"
+		   "CHANGE_BAUDRATE is followed on both once the chip has answered it; framing and parity\n"
+		   "errors and breaks are recorded as line events.\n\n"
+		   "  --tx-port PORT       adapter (serial port or pty path) whose RX hears the host's TX\n"
+		   "                       (host > chip); required\n"
+		   "  --rx-port PORT       adapter whose RX hears the chip's TX (chip > host); required\n");
+	live_usage_common(f);
+	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 a port missing, busy or\n"
+		   "not permitted, 7 a port vanished, 2 usage, 8 internal\n");
 }
 
 int cmd_tap(int argc, char **argv)

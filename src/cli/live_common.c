@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -16,9 +17,57 @@ uint32_t live_parse_baud(const char *s)
 	return (uint32_t)v;
 }
 
+void live_usage_port(FILE *f)
+{
+	fprintf(f, "PORT is one of:\n"
+		   "  /dev/ttyUSB0, /dev/ttyACM0, ...  a serial port, opened exclusively ('esptap ports' lists them)\n"
+		   "  PATH                      a pty or a symlink to one (e.g. what 'esptap sim --link PATH' made)\n"
+		   "  sim:CHIP[,flash=FILE][,fault=SPEC]...[,download]\n"
+		   "                            the simulator, in-process. CHIP: esp8266, esp32, esp32s2, esp32s3,\n"
+		   "                            esp32c3, esp32c6, ...; flash=FILE keeps its flash in FILE (default:\n"
+		   "                            memory); fault=SPEC as 'esptap sim --fault' (repeatable); download:\n"
+		   "                            start waiting in the loader ('proxy' always does; under 'run' and\n"
+		   "                            'rfc2217' the flasher's DTR/RTS reset sequence puts it there)\n");
+}
+
+void live_usage_common(FILE *f)
+{
+	fprintf(f, "  -w, --write FILE     record a pcapng capture to FILE (default: none)\n"
+		   "  -j, --jsonl FILE     record a JSON Lines trace to FILE, '-' for stdout (then no text view);\n"
+		   "                       also --json (default: none)\n"
+		   "  -q, --quiet          no text view (default: one line per frame on stdout)\n"
+		   "      --progress       text view: one status line per flash region (offset, %%, KB/s, errors)\n"
+		   "  -b, --baud RATE      initial rate, 50..20000000 (default 115200)\n"
+		   "      --linktype N     pcapng USER link type, 147..162 (default 147)\n"
+		   "      --color WHEN     auto|always|never (default auto: stdout a terminal and NO_COLOR unset)\n"
+		   "  -h, --help           this help\n");
+}
+
 int live_opt(live_out *o, int c, const char *arg)
 {
 	switch (c) {
+	case LIVE_OPT_LINKTYPE: {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (*end || v < 147 || v > 162) {
+			cli_failf(EXIT_USAGE, "--linktype: '%s' is not a USER link type (147..162)", arg);
+			return -1;
+		}
+		o->linktype = (int)v;
+		return 1;
+	}
+	case LIVE_OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			o->colour = 0;
+		else if (!strcmp(arg, "always"))
+			o->colour = 1;
+		else if (!strcmp(arg, "never"))
+			o->colour = 2;
+		else {
+			cli_failf(EXIT_USAGE, "--color: '%s' is not auto, always or never", arg);
+			return -1;
+		}
+		return 1;
 	case 'w': o->pcapng = arg; return 1;
 	case 'j': o->jsonl = arg; return 1;
 	case 'q': o->quiet = true; return 1;
@@ -26,7 +75,7 @@ int live_opt(live_out *o, int c, const char *arg)
 	case 'b':
 		o->baud = live_parse_baud(arg);
 		if (!o->baud) {
-			cli_failf(EXIT_USAGE, "bad baud rate '%s'", arg);
+			cli_failf(EXIT_USAGE, "--baud: '%s' is not a rate from 50 to 20000000", arg);
 			return -1;
 		}
 		return 1;
@@ -44,7 +93,8 @@ int live_rec_open(const live_out *o, const char *verb, const char *source, const
 			  .jsonl_path = o->jsonl,
 			  .text = o->quiet ? ESP_TEXT_OFF : o->progress ? ESP_TEXT_PROGRESS : ESP_TEXT_FRAMES,
 			  .text_out = stdout,
-			  .colour = -1,
+			  .linktype = o->linktype,
+			  .colour = o->colour == 0 ? -1 : o->colour == 1 ? 1 : 0,
 			  .live = true},
 		.info = {.tool = tool, .verb = verb, .source = source, .format = "live",
 			 .ports = {source, port2}, .baud = o->baud ? o->baud : 115200},

@@ -8,23 +8,34 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture/rec.h"
 #include "core/err.h"
 
+/* Defaults in one place: a zeroed live_out is them (colour 0 here means auto). */
 typedef struct {
 	const char *pcapng, *jsonl;
 	bool quiet, progress;
-	uint32_t baud;
+	uint32_t baud;     /* 0: 115200 */
+	int linktype;      /* 0: 147 */
+	int colour;        /* 0 auto, 1 always, 2 never */
 } live_out;
 
-/* Long options shared by the live verbs: ids above 256. */
-enum { LIVE_OPT_PROGRESS = 300 };
+/* Long options shared by the live verbs: ids above 256. --json is decode's
+ * name for -j, so both spellings work everywhere. */
+enum { LIVE_OPT_PROGRESS = 300, LIVE_OPT_LINKTYPE, LIVE_OPT_COLOR };
 #define LIVE_SHORT_OPTS "w:j:qb:"
 #define LIVE_LONG_OPTS \
 	{"write", required_argument, NULL, 'w'}, {"jsonl", required_argument, NULL, 'j'}, \
+	{"json", required_argument, NULL, 'j'}, \
 	{"quiet", no_argument, NULL, 'q'}, {"progress", no_argument, NULL, LIVE_OPT_PROGRESS}, \
-	{"baud", required_argument, NULL, 'b'}
+	{"baud", required_argument, NULL, 'b'}, {"linktype", required_argument, NULL, LIVE_OPT_LINKTYPE}, \
+	{"color", required_argument, NULL, LIVE_OPT_COLOR}, {"colour", required_argument, NULL, LIVE_OPT_COLOR}
+
+/* --help: the PORT forms the verbs with --port accept, and the shared options. */
+void live_usage_port(FILE *f);
+void live_usage_common(FILE *f);
 
 /* 1: handled, 0: not a shared option, -1: bad value (message printed). */
 int live_opt(live_out *o, int c, const char *arg);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # live_faults.sh: the live verbs' faults, one clear line and a documented exit status each:
 # missing port (6), link path taken (6, nothing created), busy port (6, naming the holder),
-# permission denied (6, naming the group), the port vanishing mid-session (7, files valid).
+# permission denied (6, naming the group), the port vanishing mid-session under proxy and under
+# run (7, files valid).
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
 
@@ -29,14 +30,20 @@ rc=$?
 check "permission denied: exit 6 ($rc)" [ "$rc" -eq 6 ]
 check "permission denied: names the group" grep -q "group 'dialout'" "$WORK/f3.out"
 
-# busy: another process holds the same tty open (found by scanning /proc/*/fd)
+# busy: another process holds the same tty open (found by scanning /proc/*/fd); live_ports.sh
+# holds ttyS0 (these numbers) too, and checks who holds it: one holder at a time
+exec 9>/tmp/esptap-e2e-tty-4-64.lock
+flock -w 300 9 || bad "could not take /tmp/esptap-e2e-tty-4-64.lock in 300 s"
 sleep 100 <"$WORK/ttyFAKE" &
 HOLD=$!
 SIM_PIDS="$SIM_PIDS $HOLD"
-sleep 0.1
+i=0
+while [ "$(readlink "/proc/$HOLD/fd/0" 2>/dev/null)" != "$WORK/ttyFAKE" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
 "$ESPTAP" proxy --port "$WORK/ttyFAKE" --link "$WORK/l4" >"$WORK/f4.out" 2>&1
 rc=$?
 kill $HOLD
+wait $HOLD 2>/dev/null
+exec 9>&-
 check "busy port: exit 6 ($rc)" [ "$rc" -eq 6 ]
 check "busy port: names the holder" grep -q "held open by process $HOLD (sleep)" "$WORK/f4.out"
 
@@ -51,11 +58,34 @@ check "port vanished: says so" grep -q "went away" "$WORK/u.proxylog"
 check "port vanished: JSON Lines closed with a summary" sh -c "tail -1 '$WORK/u.jsonl' | grep -q '\"type\":\"summary\"'"
 check "port vanished: tshark reads the pcapng" tshark_reads "$WORK/u.pcapng"
 
+# run, unplugged: the sim serving run's --port dies while the flasher is between commands
+start_sim v --chip esp32
+"$ESPTAP" run --port "$WORK/tty.v" -q -w "$WORK/v.pcapng" -j "$WORK/v.jsonl" -- \
+	sh -c 'node "$1" --port "$2" detect >"$3.out" 2>&1; touch "$3"; exec sleep 120' sh \
+	"$E2E/flasher.mjs" '{port}' "$WORK/v.detected" >"$WORK/v.runlog" 2>&1 &
+RUN=$!
+SIM_PIDS="$SIM_PIDS $RUN"
+i=0
+while [ ! -e "$WORK/v.detected" ] && [ $i -lt 1200 ]; do i=$((i + 1)); sleep 0.05; done
+eval "kill -KILL \$SIM_PID_v"
+t0=$(date +%s)
+wait $RUN; rc=$?
+t1=$(date +%s)
+sed 's/^/  [run] /' "$WORK/v.runlog"
+check "run: the flasher's detect worked before the unplug" grep -q "detect: ESP32" "$WORK/v.detected.out"
+check "run, port vanished: exit 7 ($rc)" [ "$rc" -eq 7 ]
+check "run, port vanished: one clear line naming the port" grep -q "^esptap: $WORK/tty.v: the port went away" "$WORK/v.runlog"
+check "run, port vanished: ends at once, the flasher stopped ($((t1 - t0)) s)" [ $((t1 - t0)) -le 10 ]
+check "run, port vanished: JSON Lines closed with a summary" sh -c "tail -1 '$WORK/v.jsonl' | grep -q '\"type\":\"summary\"'"
+check "run, port vanished: the capture holds the detect" jl_has "$WORK/v.jsonl" '"type":"response".*"op":"READ_REG"'
+check "run, port vanished: tshark reads the pcapng" tshark_reads "$WORK/v.pcapng"
+
 # SIGKILL: the pcapng is readable up to its last whole block
 start_sim k --chip esp32
 start_proxy k --port "$WORK/tty.k" -w "$WORK/k.pcapng"
 node "$E2E/flasher.mjs" --port "$WORK/esp.k" detect >"$WORK/k.out" 2>&1
-sleep 0.3
+# the proxy flushes every 100 ms: wait until packets are on disk, then kill it mid-write if it is
+wait_for 20 tshark_reads "$WORK/k.pcapng"
 stop_proxy k KILL
 check "SIGKILL: tshark reads what was written" tshark_reads "$WORK/k.pcapng"
-finish 15
+finish 22

@@ -8,7 +8,7 @@ start_proxy() {
 	i=0
 	while [ ! -L "$WORK/esp.$_pn" ]; do
 		i=$((i + 1))
-		if [ $i -gt 100 ]; then echo "e2e: proxy $_pn did not start:"; cat "$WORK/$_pn.proxylog"; return 1; fi
+		if [ $i -gt 400 ]; then echo "e2e: proxy $_pn did not start:"; cat "$WORK/$_pn.proxylog"; return 1; fi
 		sleep 0.05
 	done
 }
@@ -39,7 +39,7 @@ start_rfc() {
 	i=0
 	while ! grep -q 'rfc2217://' "$WORK/$_rn.rfclog"; do
 		i=$((i + 1))
-		if [ $i -gt 100 ]; then echo "e2e: rfc2217 $_rn did not start:"; cat "$WORK/$_rn.rfclog"; return 1; fi
+		if [ $i -gt 400 ]; then echo "e2e: rfc2217 $_rn did not start:"; cat "$WORK/$_rn.rfclog"; return 1; fi
 		sleep 0.05
 	done
 	eval "RFC_URL_$_rn=$(sed -n 's/.*\(rfc2217:\/\/[0-9.:]*\).*/\1/p' "$WORK/$_rn.rfclog")"
@@ -50,4 +50,15 @@ stop_rfc() {
 	kill "-${2:-TERM}" "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	RFC_RC=$?
+}
+
+# wait_for SECONDS COMMAND...: poll (every 50 ms) until COMMAND succeeds; 1 if it never did.
+wait_for() {
+	_wl=$(($1 * 20)); shift
+	_wi=0
+	until "$@"; do
+		_wi=$((_wi + 1))
+		[ $_wi -le $_wl ] || return 1
+		sleep 0.05
+	done
 }

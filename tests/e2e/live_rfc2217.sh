@@ -1,17 +1,20 @@
 #!/bin/sh
 # live_rfc2217.sh: pyserial's own rfc2217:// client (a small esptool-like script) through
 # `esptap rfc2217`: DTR/RTS reset into download mode on sim:esp32, SYNC, READ_REG, a change to
-# 921600; then against `esptap sim --link` with the sim's own log to compare transactions.
+# 921600, then an uncompressed ROM flash write (FLASH_BEGIN/DATA/END) checked by SPI_FLASH_MD5;
+# then against `esptap sim --link --flash FILE` with the sim's own log to compare transactions.
+# Each time the sim's flash file must hold the data.
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
 CLIENT="$E2E/live_rfc2217_client.py"
 
-start_rfc a --port sim:esp32 -w "$WORK/a.pcapng" -j "$WORK/a.jsonl"
-timeout 30 /usr/bin/python3 "$CLIENT" "$RFC_URL_a" >"$WORK/a.out" 2>&1
+head -c 5000 /dev/urandom >"$WORK/data.bin"
+start_rfc a --port "sim:esp32,flash=$WORK/a.flash" -w "$WORK/a.pcapng" -j "$WORK/a.jsonl"
+timeout 60 /usr/bin/python3 "$CLIENT" "$RFC_URL_a" 0x20000 "$WORK/data.bin" >"$WORK/a.out" 2>&1
 rc=$?
 stop_rfc a
 sed 's/^/  [a] /' "$WORK/a.out"
-check "client (reset, SYNC, READ_REG, 921600) succeeds" [ "$rc" -eq 0 ]
+check "client (reset, SYNC, READ_REG, 921600, flash write, MD5) succeeds" [ "$rc" -eq 0 ]
 check "client read the ESP32 magic" grep -q '0x00f01d83' "$WORK/a.out"
 check "server stopped by SIGTERM exits 9" [ "$RFC_RC" -eq 9 ]
 check "capture: RTS-only (EN low) step" jl_has "$WORK/a.jsonl" '"event":"modem","dtr":false,"rts":true'
@@ -21,13 +24,19 @@ check "capture: download mode in the banner" jl_has "$WORK/a.jsonl" 'DOWNLOAD'
 check "capture: baud change to 921600" jl_has "$WORK/a.jsonl" '"event":"baud","baud":921600'
 check "capture: READ_REG answered at 921600" sh -c "sed -n '/\"baud\":921600/,\$p' '$WORK/a.jsonl' | grep -q '\"type\":\"response\".*\"op\":\"READ_REG\".*\"status\":\"ok\"'"
 check "tshark reads the pcapng" tshark_reads "$WORK/a.pcapng"
+check "the ROM's MD5 matched the client's" grep -q "SPI_FLASH_MD5 .* = $(md5sum <"$WORK/data.bin" | cut -c1-32) (expected" "$WORK/a.out"
+check "the data is in the sim's flash file at 0x20000" region_is "$WORK/a.flash" 0x20000 "$WORK/data.bin"
+check "capture: 5 FLASH_DATA blocks answered ok" [ "$(grep -c '"type":"response".*"op":"FLASH_DATA".*"status":"ok"' "$WORK/a.jsonl")" -eq 5 ]
+check "capture: SPI_FLASH_MD5 and FLASH_END answered ok" sh -c "grep -q '\"type\":\"response\".*\"op\":\"SPI_FLASH_MD5\".*\"status\":\"ok\"' '$WORK/a.jsonl' && grep -q '\"type\":\"response\".*\"op\":\"FLASH_END\".*\"status\":\"ok\"' '$WORK/a.jsonl'"
 
-start_sim b --chip esp32 -j "$WORK/b.jsonl"
+start_sim b --chip esp32 --flash "$WORK/b.flash" -j "$WORK/b.jsonl"
 start_rfc b --port "$WORK/tty.b" -j "$WORK/bcap.jsonl"
-timeout 30 /usr/bin/python3 "$CLIENT" "$RFC_URL_b" >"$WORK/b.out" 2>&1
+timeout 60 /usr/bin/python3 "$CLIENT" "$RFC_URL_b" 0x3000 "$WORK/data.bin" >"$WORK/b.out" 2>&1
 rc=$?
 stop_rfc b
 stop_sim b
-check "client through rfc2217 to a pty sim succeeds" [ "$rc" -eq 0 ]
+sed 's/^/  [b] /' "$WORK/b.out"
+check "client through rfc2217 to a pty sim succeeds (MD5 matched)" [ "$rc" -eq 0 ]
+check "the data is in that sim's --flash file at 0x3000" region_is "$WORK/b.flash" 0x3000 "$WORK/data.bin"
 check "capture and sim log hold the same transactions" same_transactions "$WORK/bcap.jsonl" "$WORK/b.jsonl"
-finish 12
+finish 17

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 # live_rfc2217_client.py: a tiny esptool-like client over pyserial's rfc2217:// (tests only).
 # Resets the chip into download mode with DTR/RTS, SYNCs, reads the chip-detect register,
-# changes the rate to 921600 and reads it again there. Prints what it did; exit 0 on success.
+# changes the rate to 921600 and reads it again there. Given OFFSET FILE, it then writes FILE
+# there through the ROM, uncompressed (SPI_ATTACH, FLASH_BEGIN, FLASH_DATA in 1 KB blocks, the
+# last padded with 0xFF as esptool does), asks SPI_FLASH_MD5 over FILE's length and compares it
+# with its own, then FLASH_END. Prints what it did; exit 0 on success.
+import hashlib
 import struct
 import sys
 import time
@@ -35,6 +39,35 @@ def command(port, op, data=b"", chk=0, timeout=1.0):
     raise RuntimeError(f"no answer to op 0x{op:02x}")
 
 
+def checksum(data):
+    c = 0xEF
+    for b in data:
+        c ^= b
+    return c
+
+
+def write_flash(port, offset, data):
+    """Uncompressed write through the ROM loader, then its MD5 of the region."""
+    block = 0x400  # the ROM's flash write size
+    blocks = (len(data) + block - 1) // block
+    command(port, 0x0D, struct.pack("<II", 0, 0))  # SPI_ATTACH: default pins
+    # FLASH_BEGIN: the ROM erases the region first, so give it time
+    command(port, 0x02, struct.pack("<IIII", len(data), blocks, block, offset), timeout=10.0)
+    for seq in range(blocks):
+        chunk = data[seq * block:(seq + 1) * block]
+        chunk += b"\xff" * (block - len(chunk))
+        command(port, 0x03, struct.pack("<IIII", len(chunk), seq, 0, 0) + chunk, chk=checksum(chunk), timeout=3.0)
+    print(f"wrote {len(data)} bytes at 0x{offset:x} in {blocks} blocks of {block}")
+    _, body = command(port, 0x13, struct.pack("<IIII", offset, len(data), 0, 0), timeout=5.0)
+    got = body[:32].decode("ascii", "replace")
+    want = hashlib.md5(data).hexdigest()
+    print(f"SPI_FLASH_MD5 0x{offset:x}+{len(data)} = {got} (expected {want})")
+    # FLASH_END last: the ROM leaves the loader after it
+    command(port, 0x04, struct.pack("<I", 1))
+    print("FLASH_END answered")
+    return got == want
+
+
 def main():
     url = sys.argv[1]
     port = serial.serial_for_url(url, baudrate=115200, timeout=0.05)
@@ -64,8 +97,12 @@ def main():
     time.sleep(0.05)
     magic2, _ = command(port, 0x0A, struct.pack("<I", 0x40001000))
     print(f"at 921600: READ_REG 0x40001000 = 0x{magic2:08x}")
+    ok = magic == magic2 and magic != 0
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "rb") as f:
+            ok = write_flash(port, int(sys.argv[2], 0), f.read()) and ok
     port.close()
-    return 0 if magic == magic2 and magic != 0 else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

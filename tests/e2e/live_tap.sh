@@ -10,9 +10,16 @@ start_sim t --chip esp32 --flash "$WORK/t.flash" -j "$WORK/t.jsonl" --tap-out "$
 "$ESPTAP" tap --tx-port "$WORK/tx" --rx-port "$WORK/rx" -q -w "$WORK/tap.pcapng" -j "$WORK/tap.jsonl" >"$WORK/tap.log" 2>&1 &
 TAP=$!
 SIM_PIDS="$SIM_PIDS $TAP"
-sleep 0.3
+# the tap says so once both ports are open
+wait_for 20 grep -q "esptap: tap host>chip" "$WORK/tap.log" || { echo "e2e: tap did not start:"; cat "$WORK/tap.log"; }
 flash t --baud 921600 write 0x10000="$WORK/img/app.bin" verify
-sleep 0.3
+# stop the tap once it has recorded every response the sim sent (both flush every 100 ms)
+tap_caught_up() {
+	_s=$(grep -c '"type":"response"' "$WORK/t.jsonl")
+	_t=$(grep -c '"type":"response"' "$WORK/tap.jsonl")
+	[ "$_s" -gt 0 ] && [ "$_t" -ge "$_s" ]
+}
+wait_for 20 tap_caught_up
 kill -TERM $TAP; wait $TAP; rc=$?
 stop_sim t
 check "flasher exits 0" [ "$FLASH_RC" -eq 0 ]
