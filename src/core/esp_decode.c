@@ -1,81 +1,9 @@
 /* esp_decode.c: the decoder's driver: frame classification, status bytes, request/response pairing, session state, timeouts. */
 #include "core/esp_decode_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- record building ---------------------------------------------------- */
-
-char *esp_dec_strdup(esp_decoder *d, const char *s, size_t n)
-{
-	if (d->spos + n + 1 > sizeof d->sbuf)
-		return (char *)"";
-	char *o = d->sbuf + d->spos;
-	memcpy(o, s, n);
-	o[n] = 0;
-	d->spos += n + 1;
-	return o;
-}
-
-void esp_dec_field_u(esp_record *r, const char *name, esp_field_type t, uint64_t v)
-{
-	if (r->n_fields >= ESP_REC_MAX_FIELDS)
-		return;
-	esp_field *f = &r->fields[r->n_fields++];
-	f->name = name;
-	f->type = t;
-	f->u = v;
-	f->s = NULL;
-	f->len = 0;
-}
-
-void esp_dec_field_s(esp_decoder *d, esp_record *r, const char *name, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (k < 0)
-		k = 0;
-	if ((size_t)k >= sizeof tmp)
-		k = sizeof tmp - 1;
-	if (r->n_fields >= ESP_REC_MAX_FIELDS)
-		return;
-	esp_field *f = &r->fields[r->n_fields++];
-	f->name = name;
-	f->type = ESP_F_STR;
-	f->s = esp_dec_strdup(d, tmp, (size_t)k);
-	f->len = strlen(f->s);
-	f->u = 0;
-}
-
-void esp_dec_field_bytes(esp_record *r, const char *name, const uint8_t *p, size_t n)
-{
-	if (r->n_fields >= ESP_REC_MAX_FIELDS)
-		return;
-	esp_field *f = &r->fields[r->n_fields++];
-	f->name = name;
-	f->type = ESP_F_BYTES;
-	f->s = (const char *)p;
-	f->len = n;
-	f->u = 0;
-}
-
-void esp_dec_note(esp_record *r, esp_note_level lv, const char *code, const char *fmt, ...)
-{
-	if (r->n_notes >= ESP_REC_MAX_NOTES)
-		return;
-	esp_note *n = &r->notes[r->n_notes++];
-	n->level = lv;
-	n->code = code;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(n->text, sizeof n->text, fmt, ap);
-	va_end(ap);
-}
 
 static const char *mode_name(int m) { return m == MODE_ROM ? "rom" : m == MODE_STUB ? "stub" : NULL; }
 
@@ -539,16 +467,22 @@ static void do_frame(esp_decoder *d, esp_record *r)
 	size_t n = u->payload_len;
 	d->sum.frames++;
 	if (u->dir == ESP_DIR_C2H) {
-		if (n == 4 && memcmp(p, "OHAI", 4) == 0)
-			do_ohai(d, r);
-		else if (d->rf.active && (d->rf.received < d->rf.length || n == 16))
+		if (d->rf.active && (d->rf.received < d->rf.length || n == 16)) {
 			do_read_data(d, r, p, n);
-		else if (n >= 8 && p[0] == 0x01)
+		} else if (n == 4 && memcmp(p, "OHAI", 4) == 0) {
+			do_ohai(d, r);
+		} else if (n >= 8 && p[0] == 0x01) {
+			if (d->rf.active) {
+				esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch",
+					     "READ_FLASH data ended without a 16-byte digest");
+				d->rf.active = false;
+			}
 			do_response(d, r, p, n);
-		else if (n < 8)
+		} else if (n < 8) {
 			malformed(d, r, "response shorter than its 8-byte header");
-		else
+		} else {
 			malformed(d, r, "response direction byte is not 0x01");
+		}
 	} else if (u->dir == ESP_DIR_H2C) {
 		if (d->rf.active && n == 4)
 			do_read_ack(d, r, p);

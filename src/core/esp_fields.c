@@ -1,8 +1,80 @@
-/* esp_fields.c: the payload fields of every command and response, by opcode (layouts in PROTOCOL.md §3). */
+/* esp_fields.c: record fields and notes, and the payload fields of every command and response by opcode (layouts in PROTOCOL.md §3). */
 #include "core/esp_decode_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* ---- record building: fields and notes ---------------------------------- */
+
+char *esp_dec_strdup(esp_decoder *d, const char *s, size_t n)
+{
+	if (d->spos + n + 1 > sizeof d->sbuf)
+		return (char *)"";
+	char *o = d->sbuf + d->spos;
+	memcpy(o, s, n);
+	o[n] = 0;
+	d->spos += n + 1;
+	return o;
+}
+
+void esp_dec_field_u(esp_record *r, const char *name, esp_field_type t, uint64_t v)
+{
+	if (r->n_fields >= ESP_REC_MAX_FIELDS)
+		return;
+	esp_field *f = &r->fields[r->n_fields++];
+	f->name = name;
+	f->type = t;
+	f->u = v;
+	f->s = NULL;
+	f->len = 0;
+}
+
+void esp_dec_field_s(esp_decoder *d, esp_record *r, const char *name, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		k = 0;
+	if ((size_t)k >= sizeof tmp)
+		k = sizeof tmp - 1;
+	if (r->n_fields >= ESP_REC_MAX_FIELDS)
+		return;
+	esp_field *f = &r->fields[r->n_fields++];
+	f->name = name;
+	f->type = ESP_F_STR;
+	f->s = esp_dec_strdup(d, tmp, (size_t)k);
+	f->len = strlen(f->s);
+	f->u = 0;
+}
+
+void esp_dec_field_bytes(esp_record *r, const char *name, const uint8_t *p, size_t n)
+{
+	if (r->n_fields >= ESP_REC_MAX_FIELDS)
+		return;
+	esp_field *f = &r->fields[r->n_fields++];
+	f->name = name;
+	f->type = ESP_F_BYTES;
+	f->s = (const char *)p;
+	f->len = n;
+	f->u = 0;
+}
+
+void esp_dec_note(esp_record *r, esp_note_level lv, const char *code, const char *fmt, ...)
+{
+	if (r->n_notes >= ESP_REC_MAX_NOTES)
+		return;
+	esp_note *n = &r->notes[r->n_notes++];
+	n->level = lv;
+	n->code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(n->text, sizeof n->text, fmt, ap);
+	va_end(ap);
+}
 
 #define MB 1000000.0 /* esptool's timeout_per_mb divides by 1e6 */
 

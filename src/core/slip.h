@@ -30,11 +30,12 @@ typedef struct esp_slip esp_slip;
 
 esp_slip *esp_slip_new(esp_dir dir, size_t max_frame, esp_unit_cb cb, void *user);
 void esp_slip_free(esp_slip *s);
-/* Feed bytes that arrived at ts_ns with the given baud in force and the line
- * flags (ESP_UF_LINE_ERR) they carry. */
+/* Feed bytes that arrived at ts_ns with the given baud in force. A unit gets
+ * the ts and baud of the feed call that completed it. */
 void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint32_t baud);
 /* Emit whatever is buffered: a raw run as is, a partial frame flagged
- * ESP_UF_UNTERMINATED. Called at end of input and before a baud change. */
+ * ESP_UF_UNTERMINATED. Called at end of input only: cutting a frame at a
+ * line event would make the frame undecodable. */
 void esp_slip_flush(esp_slip *s, uint64_t ts_ns);
 /* Emit only a pending raw run; a frame in progress is left alone. Called at
  * line events so that text before the event is not joined to text after it. */

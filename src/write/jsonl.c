@@ -335,14 +335,32 @@ esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 	return ESP_OK;
 }
 
-/* Takes the reference to o. */
+/* Takes the reference to o. `t` is rewritten with exactly six decimals: Jansson
+ * prints reals with %g, which turns a time like 0.00005 into 5e-05. */
 static esp_status emit(esp_jsonl *j, json_t *o, esp_error *e)
 {
 	if (!o)
 		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
-	int rc = json_dumpf(o, j->f, DUMP_FLAGS);
+	json_t *t = json_object_get(o, "t");
+	double tv = json_is_real(t) ? json_real_value(t) : -1;
+	char *s = json_dumps(o, DUMP_FLAGS);
 	json_decref(o);
-	if (rc != 0 || fputc('\n', j->f) == EOF)
+	if (!s)
+		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+	int rc = 0;
+	/* type (a plain word) and frame (an integer) come first, so the first
+	 * ,"t": is the key itself. */
+	char *k = tv >= 0 ? strstr(s, ",\"t\":") : NULL;
+	if (k) {
+		char *v = k + 5, *end = v + strcspn(v, ",}");
+		rc |= fwrite(s, 1, (size_t)(v - s), j->f) != (size_t)(v - s);
+		rc |= fprintf(j->f, "%.6f", tv) < 0;
+		rc |= fputs(end, j->f) == EOF;
+	} else {
+		rc |= fputs(s, j->f) == EOF;
+	}
+	free(s);
+	if (rc || fputc('\n', j->f) == EOF)
 		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
 	return ESP_OK;
 }

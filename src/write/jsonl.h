@@ -1,7 +1,7 @@
 /* jsonl.h: the JSON Lines trace writer (docs/trace.schema.json). One object
  * per line, keys in a fixed order: a `session` record first, one record per
  * esp_record, a `summary` record last. Builds each object with Jansson and
- * writes it with one json_dumpf, so a file cut between lines is valid up to
+ * writes it in one piece (`t` with exactly six decimals), so a file cut between lines is valid up to
  * its last line. Never decodes the protocol: it serialises what the decoder
  * put in the record. The writer owns its FILE (stdout is flushed, not
  * closed); esp_jsonl_close frees it. The esp_json_* builders return new

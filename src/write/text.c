@@ -160,8 +160,6 @@ static void body(sbuf *b, const esp_record *r, bool col)
 			seq_field |= r->fields[i].name && !strcmp(r->fields[i].name, "seq");
 		if (r->has_seq && !seq_field)
 			ap(b, " seq=%u", r->seq);
-		if (r->type == ESP_REC_RESPONSE && r->opcode == ESP_READ_REG)
-			ap(b, " value=0x%08x", r->value);
 		for (int i = 0; i < r->n_fields && i < ESP_REC_MAX_FIELDS; i++)
 			field_text(b, &r->fields[i]);
 		if (checksum_bad(r))
@@ -360,8 +358,11 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 		(unsigned long long)s->raw_runs, (unsigned long long)s->events, (unsigned long long)s->timeouts,
 		(unsigned long long)s->checksum_errors, (unsigned long long)s->error_statuses);
 	const esp_chip_info *ci = s->chip != ESP_CHIP_UNKNOWN ? esp_chip_get(s->chip) : NULL;
-	fprintf(f, "-- chip %s, %s, baud %u -> %u, %.3f s\n", ci ? ci->pretty : "unknown", s->stub ? "stub" : "ROM",
-		s->baud_initial, s->baud_final, esp_json_seconds(s->duration_ns));
+	char baud[48] = "baud unknown";
+	if (s->baud_initial || s->baud_final)
+		snprintf(baud, sizeof baud, "baud %u -> %u", s->baud_initial, s->baud_final);
+	fprintf(f, "-- chip %s, %s, %s, %.3f s\n", ci ? ci->pretty : "unknown", s->stub ? "stub" : "ROM", baud,
+		esp_json_seconds(s->duration_ns));
 	for (size_t i = 0; s->regions && i < s->n_regions; i++) {
 		const esp_region *g = &s->regions[i];
 		const char *v = g->verify < 0 ? "unchecked" : g->verify ? "ok" : "MISMATCH";

@@ -23,12 +23,8 @@ t0=$(now)
 t1=$(now)
 md5sum "$tmp"/img/*.bin >/dev/null
 t2=$(now)
-if [ -x /usr/bin/time ]; then
-	/usr/bin/time -f "%M" -o "$tmp/rss" "$ESPTAP" decode -q -j /dev/null "$tmp/cap.pcapng" 2>/dev/null
-	rss="$(cat "$tmp/rss") KiB (/usr/bin/time)"
-else
-	rss="$(sed -n 's/.*peak RSS \([0-9]*\) KiB.*/\1/p' "$tmp/stats") KiB (--stats)"
-fi
+# Peak memory from decode's own --stats (getrusage): no extra package needed.
+rss="$(sed -n 's/.*peak RSS \([0-9]*\) KiB.*/\1/p' "$tmp/stats") KiB"
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v cap="$cap_bytes" -v img="$img_bytes" -v rss="$rss" 'BEGIN {
 	d = b - a; m = c - b
 	printf "capture: %.1f MB, images: %.1f MB\n", cap / 1048576, img / 1048576

@@ -181,5 +181,24 @@ int main(void)
 	CHECK_EQ_U(c.records_before_sink, 0);
 	CHECK(esp_pipeline_summary(p) != NULL);
 	esp_pipeline_free(p);
-	CHECK_DONE(50);
+
+	/* The unit sink sees the flags the decoder set: the PROTOCOL.md §4
+	 * MEM_DATA example, once with its checksum and once with a wrong one. */
+	static ctx c2;
+	o.user = &c2;
+	p = esp_pipeline_new(&o);
+	static const char good[] = "\xc0\x00\x07\x14\x00\xf7\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+				   "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb\xdc\xdb\xdd\x01\x02\xc0";
+	char bad[sizeof good];
+	memcpy(bad, good, sizeof good);
+	bad[5] = (char)0xf6;
+	bytes(p, 1, ESP_DIR_H2C, good, sizeof good - 1);
+	bytes(p, 2, ESP_DIR_H2C, bad, sizeof bad - 1);
+	esp_pipeline_finish(p, 3);
+	CHECK(c2.n >= 2);
+	CHECK_EQ_U(c2.u[0].flags & ESP_UF_CHECKSUM_BAD, 0);
+	CHECK_EQ_U(c2.u[1].flags & ESP_UF_CHECKSUM_BAD, ESP_UF_CHECKSUM_BAD);
+	CHECK_EQ_U(c2.records_foreign + c2.records_before_sink, 0);
+	esp_pipeline_free(p);
+	CHECK_DONE(54);
 }

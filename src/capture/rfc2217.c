@@ -1,0 +1,476 @@
+/* rfc2217.c: Telnet COM-PORT-OPTION server: negotiation, subnegotiations, IAC escaping, forwarding. */
+#include "capture/rfc2217.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "capture/port.h"
+
+enum { IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 240 };
+enum { OPT_BINARY = 0, OPT_SGA = 3, OPT_COMPORT = 44 };
+/* COM-PORT-OPTION client commands; the server answers with the same + 100. */
+enum {
+	CP_SIGNATURE = 0, CP_SET_BAUDRATE = 1, CP_SET_DATASIZE = 2, CP_SET_PARITY = 3,
+	CP_SET_STOPSIZE = 4, CP_SET_CONTROL = 5, CP_NOTIFY_LINESTATE = 6, CP_NOTIFY_MODEMSTATE = 7,
+	CP_FLOWCONTROL_SUSPEND = 8, CP_FLOWCONTROL_RESUME = 9, CP_SET_LINESTATE_MASK = 10,
+	CP_SET_MODEMSTATE_MASK = 11, CP_PURGE_DATA = 12,
+};
+
+typedef enum { T_DATA, T_IAC, T_NEG, T_SB, T_SB_IAC } tstate;
+
+struct esp_rfc2217 {
+	esp_port *port;
+	esp_rec *rec;
+	int lfd, cfd;
+	int bound;
+	tstate st;
+	uint8_t neg_cmd;
+	uint8_t sb[64];
+	size_t sb_len;
+	bool sb_over;
+	bool agreed_do[256], agreed_will[256];
+	bool dtr, rts, brk;
+	int databits, stopbits;
+	char parity;
+	uint8_t modem_mask;
+	uint64_t lines_due; /* a deferred DTR change to apply by then (ns, esp_mono_ns), 0: none */
+};
+
+/* RFC 2217 changes one line per message, and pyserial waits ~50 ms for each
+ * answer. The auto-reset circuit holds EN low only while RTS=1, DTR=0; going
+ * from there to DTR=1, RTS=0 one line at a time passes through a state that
+ * releases EN with IO0 high, and the chip boots from flash. So a DTR=1 that
+ * arrives while EN is held low is answered at once but applied together with
+ * the RTS change that follows (one TIOCMSET), or on its own after 150 ms. */
+#define LINES_DEFER_NS 150000000ull
+
+static esp_status parse_listen(const char *s, struct sockaddr_in *sa, esp_error *e)
+{
+	char host[64] = "127.0.0.1";
+	const char *colon = strrchr(s, ':');
+	const char *port = s;
+	if (colon) {
+		snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
+		port = colon + 1;
+	}
+	char *end;
+	long p = strtol(port, &end, 10);
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)p);
+	if (*end || p < 0 || p > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return esp_error_set(e, ESP_E_USAGE, s, ESP_LOC_NONE, 0, 0, "bad listen address (want HOST:PORT, e.g. 127.0.0.1:4000)");
+	return ESP_OK;
+}
+
+esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_error *e)
+{
+	struct sockaddr_in sa;
+	const char *ls = o->listen ? o->listen : "127.0.0.1:4000";
+	esp_status st = parse_listen(ls, &sa, e);
+	if (st != ESP_OK)
+		return st;
+	esp_rfc2217 *s = calloc(1, sizeof *s);
+	if (!s)
+		return esp_error_set(e, ESP_E_NOMEM, "rfc2217", ESP_LOC_NONE, 0, 0, "out of memory");
+	s->cfd = -1;
+	s->rec = o->rec;
+	s->databits = 8;
+	s->parity = 'N';
+	s->stopbits = 1;
+	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(s->lfd, 1) < 0) {
+		int err = errno;
+		esp_rfc2217_free(s);
+		return esp_error_set(e, ESP_E_PORT_BUSY, ls, ESP_LOC_NONE, 0, err, "cannot listen");
+	}
+	socklen_t sl = sizeof sa;
+	getsockname(s->lfd, (struct sockaddr *)&sa, &sl);
+	s->bound = ntohs(sa.sin_port);
+	esp_port_opts po = {.baud = o->baud};
+	if ((st = esp_port_open(o->port, &po, &s->port, e)) != ESP_OK) {
+		esp_rfc2217_free(s);
+		return st;
+	}
+	*out = s;
+	return ESP_OK;
+}
+
+void esp_rfc2217_set_rec(esp_rfc2217 *s, esp_rec *rec) { s->rec = rec; }
+int esp_rfc2217_bound_port(const esp_rfc2217 *s) { return s->bound; }
+
+void esp_rfc2217_free(esp_rfc2217 *s)
+{
+	if (!s)
+		return;
+	if (s->cfd >= 0)
+		close(s->cfd);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	esp_port_close(s->port);
+	free(s);
+}
+
+static void send_all(esp_rfc2217 *s, const uint8_t *p, size_t n)
+{
+	while (n && s->cfd >= 0) {
+		ssize_t k = send(s->cfd, p, n, MSG_NOSIGNAL);
+		if (k > 0) {
+			p += k;
+			n -= (size_t)k;
+		} else if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
+			struct pollfd pf = {.fd = s->cfd, .events = POLLOUT};
+			poll(&pf, 1, 100);
+		} else {
+			close(s->cfd);
+			s->cfd = -1;
+		}
+	}
+}
+
+static void send_neg(esp_rfc2217 *s, uint8_t cmd, uint8_t opt)
+{
+	uint8_t m[3] = {IAC, cmd, opt};
+	send_all(s, m, 3);
+}
+
+/* IAC SB COM-PORT-OPTION code value... IAC SE, with 0xFF in the value doubled. */
+static void send_sb(esp_rfc2217 *s, uint8_t code, const uint8_t *v, size_t n)
+{
+	uint8_t m[32];
+	size_t k = 0;
+	m[k++] = IAC;
+	m[k++] = SB;
+	m[k++] = OPT_COMPORT;
+	m[k++] = code;
+	for (size_t i = 0; i < n && k < sizeof m - 4; i++) {
+		m[k++] = v[i];
+		if (v[i] == IAC)
+			m[k++] = IAC;
+	}
+	m[k++] = IAC;
+	m[k++] = SE;
+	send_all(s, m, k);
+}
+
+static void on_neg(esp_rfc2217 *s, uint8_t cmd, uint8_t opt)
+{
+	bool ours = opt == OPT_BINARY || opt == OPT_SGA || opt == OPT_COMPORT;
+	if (cmd == WILL) {
+		if (!s->agreed_do[opt])
+			send_neg(s, ours ? DO : DONT, opt);
+		s->agreed_do[opt] = ours;
+	} else if (cmd == DO) {
+		if (!s->agreed_will[opt])
+			send_neg(s, ours ? WILL : WONT, opt);
+		s->agreed_will[opt] = ours;
+	} else if (cmd == WONT) {
+		s->agreed_do[opt] = false;
+	} else if (cmd == DONT) {
+		s->agreed_will[opt] = false;
+	}
+}
+
+static void apply_lines(esp_rfc2217 *s, esp_error *e)
+{
+	uint8_t before = esp_port_modem(s->port) & 3u;
+	if (esp_port_set_lines(s->port, s->dtr, s->rts, e) != ESP_OK)
+		return;
+	uint8_t now = (s->dtr ? ESP_MODEM_DTR : 0) | (s->rts ? ESP_MODEM_RTS : 0);
+	esp_rec_line(s->rec, ESP_EV_MODEM, ESP_DIR_H2C, (uint32_t)(before ^ now), now);
+}
+
+static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
+{
+	if (s->sb_len < 2 || s->sb[0] != OPT_COMPORT || s->sb_over)
+		return ESP_OK;
+	uint8_t code = s->sb[1];
+	const uint8_t *v = s->sb + 2;
+	size_t n = s->sb_len - 2;
+	uint8_t one = n ? v[0] : 0;
+	esp_status st = ESP_OK;
+	switch (code) {
+	case CP_SIGNATURE: {
+		static const char sig[] = "esptap";
+		send_sb(s, CP_SIGNATURE + 100, (const uint8_t *)sig, sizeof sig - 1);
+		break;
+	}
+	case CP_SET_BAUDRATE: {
+		uint32_t rate = n >= 4 ? (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3] : 0;
+		if (rate && rate != esp_port_baud(s->port)) {
+			esp_port_drain(s->port);
+			if ((st = esp_port_set_baud(s->port, rate, e)) != ESP_OK)
+				return st;
+			esp_rec_line(s->rec, ESP_EV_BAUD, ESP_DIR_NONE, rate, esp_port_modem(s->port));
+		}
+		rate = esp_port_baud(s->port);
+		uint8_t r[4] = {(uint8_t)(rate >> 24), (uint8_t)(rate >> 16), (uint8_t)(rate >> 8), (uint8_t)rate};
+		send_sb(s, CP_SET_BAUDRATE + 100, r, 4);
+		break;
+	}
+	case CP_SET_DATASIZE:
+		if (one >= 5 && one <= 8 && one != s->databits) {
+			if ((st = esp_port_set_format(s->port, one, 0, 0, e)) != ESP_OK)
+				return st;
+			s->databits = one;
+		}
+		one = (uint8_t)s->databits;
+		send_sb(s, CP_SET_DATASIZE + 100, &one, 1);
+		break;
+	case CP_SET_PARITY: {
+		static const char par[] = "?NOEMS";
+		if (one >= 1 && one <= 5 && par[one] != s->parity) {
+			if ((st = esp_port_set_format(s->port, 0, par[one], 0, e)) != ESP_OK)
+				return st;
+			s->parity = par[one];
+		}
+		one = (uint8_t)(strchr(par, s->parity) - par);
+		send_sb(s, CP_SET_PARITY + 100, &one, 1);
+		break;
+	}
+	case CP_SET_STOPSIZE:
+		if (one >= 1 && one <= 3 && one != s->stopbits) {
+			if ((st = esp_port_set_format(s->port, 0, 0, one, e)) != ESP_OK)
+				return st;
+			s->stopbits = one;
+		}
+		one = (uint8_t)s->stopbits;
+		send_sb(s, CP_SET_STOPSIZE + 100, &one, 1);
+		break;
+	case CP_SET_CONTROL:
+		switch (one) {
+		case 8: case 9:
+			if (one == 8 && !s->dtr && s->rts && !s->lines_due) {
+				s->dtr = true;
+				s->lines_due = esp_mono_ns() + LINES_DEFER_NS;
+				break;
+			}
+			s->dtr = one == 8;
+			s->lines_due = 0;
+			apply_lines(s, e);
+			break;
+		case 11: case 12:
+			s->rts = one == 11;
+			s->lines_due = 0;
+			apply_lines(s, e);
+			break;
+		case 5: case 6:
+			s->brk = one == 5;
+			if (esp_port_set_break(s->port, s->brk, e) == ESP_OK && s->brk)
+				esp_rec_line(s->rec, ESP_EV_BREAK, ESP_DIR_H2C, 0, esp_port_modem(s->port));
+			break;
+		case 7: one = s->dtr ? 8 : 9; break;   /* request DTR state */
+		case 10: one = s->rts ? 11 : 12; break; /* request RTS state */
+		case 4: one = s->brk ? 5 : 6; break;   /* request break state */
+		case 0: one = 1; break;                 /* request flow control: none */
+		default: break;                          /* flow control: only "none" exists here */
+		}
+		send_sb(s, CP_SET_CONTROL + 100, &one, 1);
+		break;
+	case CP_NOTIFY_MODEMSTATE: case CP_SET_MODEMSTATE_MASK: {
+		if (code == CP_SET_MODEMSTATE_MASK) {
+			s->modem_mask = one;
+			send_sb(s, CP_SET_MODEMSTATE_MASK + 100, &one, 1);
+		}
+		uint8_t m = esp_port_modem(s->port), ms = 0;
+		ms |= (m & ESP_MODEM_CTS ? 0x10 : 0) | (m & ESP_MODEM_DSR ? 0x20 : 0) |
+		      (m & ESP_MODEM_RI ? 0x40 : 0) | (m & ESP_MODEM_DCD ? 0x80 : 0);
+		send_sb(s, CP_NOTIFY_MODEMSTATE + 100, &ms, 1);
+		break;
+	}
+	case CP_NOTIFY_LINESTATE: case CP_SET_LINESTATE_MASK: {
+		if (code == CP_SET_LINESTATE_MASK)
+			send_sb(s, CP_SET_LINESTATE_MASK + 100, &one, 1);
+		uint8_t ls = 0x60; /* transmit holding and shift registers empty */
+		send_sb(s, CP_NOTIFY_LINESTATE + 100, &ls, 1);
+		break;
+	}
+	case CP_PURGE_DATA:
+		esp_port_purge(s->port, one == 1 || one == 3, one == 2 || one == 3);
+		send_sb(s, CP_PURGE_DATA + 100, &one, 1);
+		break;
+	case CP_FLOWCONTROL_SUSPEND: case CP_FLOWCONTROL_RESUME:
+		send_sb(s, (uint8_t)(code + 100), NULL, 0);
+		break;
+	}
+	return ESP_OK;
+}
+
+/* Client bytes: data (IAC IAC unescaped) goes to the port in runs, commands are handled. */
+static esp_status from_client(esp_rfc2217 *s, const uint8_t *p, size_t n, esp_error *e)
+{
+	uint8_t out[4096];
+	size_t k = 0;
+	esp_status st = ESP_OK;
+#define FLUSH()                                                                \
+	do {                                                                   \
+		if (k) {                                                       \
+			if ((st = esp_port_write(s->port, out, k, e)) != ESP_OK) \
+				return st;                                     \
+			esp_rec_bytes(s->rec, ESP_DIR_H2C, out, k);            \
+			k = 0;                                                 \
+		}                                                              \
+	} while (0)
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = p[i];
+		switch (s->st) {
+		case T_DATA:
+			if (b == IAC)
+				s->st = T_IAC;
+			else
+				out[k++] = b;
+			break;
+		case T_IAC:
+			if (b == IAC) {
+				out[k++] = IAC;
+				s->st = T_DATA;
+			} else if (b >= WILL && b <= DONT) {
+				s->neg_cmd = b;
+				s->st = T_NEG;
+			} else if (b == SB) {
+				s->sb_len = 0;
+				s->sb_over = false;
+				s->st = T_SB;
+			} else {
+				s->st = T_DATA; /* NOP, AYT, ...: nothing to do */
+			}
+			break;
+		case T_NEG:
+			FLUSH();
+			on_neg(s, s->neg_cmd, b);
+			s->st = T_DATA;
+			break;
+		case T_SB:
+			if (b == IAC)
+				s->st = T_SB_IAC;
+			else if (s->sb_len < sizeof s->sb)
+				s->sb[s->sb_len++] = b;
+			else
+				s->sb_over = true;
+			break;
+		case T_SB_IAC:
+			if (b == SE) {
+				FLUSH(); /* bytes before a baud change go out at the old rate */
+				if ((st = on_sb(s, e)) != ESP_OK)
+					return st;
+				s->st = T_DATA;
+			} else {
+				if (s->sb_len < sizeof s->sb)
+					s->sb[s->sb_len++] = b;
+				s->st = T_SB;
+			}
+			break;
+		}
+		if (k == sizeof out)
+			FLUSH();
+	}
+	FLUSH();
+#undef FLUSH
+	return ESP_OK;
+}
+
+static void to_client(esp_rfc2217 *s, const uint8_t *p, size_t n)
+{
+	uint8_t out[8192];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		out[k++] = p[i];
+		if (p[i] == IAC)
+			out[k++] = IAC;
+		if (k >= sizeof out - 1) {
+			send_all(s, out, k);
+			k = 0;
+		}
+	}
+	send_all(s, out, k);
+}
+
+static void greet(esp_rfc2217 *s)
+{
+	memset(s->agreed_do, 0, sizeof s->agreed_do);
+	memset(s->agreed_will, 0, sizeof s->agreed_will);
+	s->st = T_DATA;
+	int one = 1;
+	setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	send_neg(s, DO, OPT_COMPORT);
+	send_neg(s, WILL, OPT_SGA);
+	send_neg(s, DO, OPT_SGA);
+	send_neg(s, WILL, OPT_BINARY);
+	send_neg(s, DO, OPT_BINARY);
+	s->agreed_do[OPT_COMPORT] = s->agreed_do[OPT_SGA] = s->agreed_do[OPT_BINARY] = true;
+	s->agreed_will[OPT_SGA] = s->agreed_will[OPT_BINARY] = true;
+}
+
+esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
+{
+	uint8_t buf[4096];
+	*signalled = false;
+	int pfd = esp_port_fd(s->port);
+	while (!esp_rec_stop) {
+		int timeout = 100;
+		if (s->lines_due) {
+			uint64_t now = esp_mono_ns();
+			if (now >= s->lines_due) {
+				s->lines_due = 0;
+				apply_lines(s, e);
+			} else if ((s->lines_due - now) / 1000000 + 1 < 100) {
+				timeout = (int)((s->lines_due - now) / 1000000 + 1);
+			}
+		}
+		int next = esp_port_service(s->port);
+		if (next >= 0 && next < timeout)
+			timeout = next;
+		if (esp_port_pending(s->port))
+			timeout = 0;
+		struct pollfd f[3];
+		int nf = 0, ip = -1;
+		f[nf++] = (struct pollfd){.fd = s->cfd >= 0 ? s->cfd : s->lfd, .events = POLLIN};
+		if (pfd >= 0) {
+			ip = nf;
+			f[nf++] = (struct pollfd){.fd = pfd, .events = POLLIN};
+		}
+		if (poll(f, (nfds_t)nf, timeout) < 0 && errno != EINTR)
+			return esp_error_set(e, ESP_E_INTERNAL, "poll", ESP_LOC_NONE, 0, errno, "poll failed");
+		esp_status st;
+		if ((ip >= 0 && (f[ip].revents & (POLLIN | POLLHUP | POLLERR))) || esp_port_pending(s->port)) {
+			size_t got = 0;
+			if ((st = esp_port_read(s->port, buf, sizeof buf, &got, e)) != ESP_OK)
+				return st;
+			if (got) {
+				to_client(s, buf, got); /* nobody connected: the bytes are only recorded */
+				esp_rec_bytes(s->rec, ESP_DIR_C2H, buf, got);
+			}
+		}
+		if (f[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (s->cfd < 0) {
+				s->cfd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+				if (s->cfd >= 0) {
+					greet(s);
+					esp_rec_note(s->rec, "rfc2217 client connected");
+				}
+			} else {
+				ssize_t n = recv(s->cfd, buf, sizeof buf, 0);
+				if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
+					close(s->cfd);
+					s->cfd = -1;
+					esp_rec_note(s->rec, "rfc2217 client disconnected");
+				} else if (n > 0 && (st = from_client(s, buf, (size_t)n, e)) != ESP_OK) {
+					return st;
+				}
+			}
+		}
+		esp_rec_tick(s->rec);
+	}
+	*signalled = true;
+	return ESP_OK;
+}

@@ -1,0 +1,631 @@
+/* tracelog.c: the esptool / esptool-js --trace log importer (see tracelog.h). */
+#include "capture/tracelog.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/slip.h"
+
+/* What a wire or dump line carries. */
+enum { W_NONE, W_WRITE, W_READ, W_REMAIN, W_SKIP };
+
+#define WANT_ANY ((size_t)-1) /* `Remaining data` says no count */
+
+/* Counts SLIP frames on one direction, only to cross-check the log's own
+ * command / full-packet lines; the pipeline's deframer does the real work. */
+typedef struct {
+	size_t len;
+	uint8_t first;
+	uint64_t frames, cmds;
+} frame_count;
+
+typedef struct {
+	const char *source;
+	const esp_feed *feed;
+	esp_error *e;
+	esp_trace_result *r;
+	bool js, flavour_known, any_msg;
+	uint64_t ms; /* current time, ms since start */
+	uint64_t line;
+
+	int dump;        /* W_* of a hex dump continuing on the next lines */
+	size_t want;     /* bytes the dump's header announced */
+	uint64_t dump_line;
+	uint8_t *buf;
+	size_t len, cap;
+
+	uint64_t cmd_lines, full_packets;
+	frame_count h2c, c2h;
+	uint32_t pending_baud;
+
+	/* esptool-js puts the bytes after a packet's end back in its buffer and
+	 * shows them again at the head of its next `Read`: those already fed. */
+	uint8_t *pend;
+	size_t pend_len, pend_cap;
+	bool in_pkt, esc;
+
+	char *scratch;
+	size_t scratch_cap;
+} tr;
+
+static bool grow(void *pp, size_t *cap, size_t need)
+{
+	uint8_t **p = pp;
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap : 256;
+	while (c < need)
+		c *= 2;
+	uint8_t *q = realloc(*p, c);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool starts(const char *s, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	return n >= k && memcmp(s, lit, k) == 0;
+}
+
+static uint64_t now_ns(const tr *t) { return t->ms * 1000000u; }
+
+static void count_frames(frame_count *fc, const uint8_t *p, size_t n, bool h2c)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ESP_SLIP_END) {
+			if (fc->len) {
+				fc->frames++;
+				if (h2c && fc->len >= 8 && fc->first == 0x00)
+					fc->cmds++;
+			}
+			fc->len = 0;
+		} else if (p[i] != ESP_SLIP_ESC) {
+			if (!fc->len)
+				fc->first = p[i];
+			fc->len++;
+		}
+	}
+}
+
+static void emit_event(tr *t, esp_event_kind k, esp_dir d, uint32_t value, const void *p, size_t n)
+{
+	esp_event ev = {.ts_ns = now_ns(t), .dir = d, .kind = k, .value = value,
+			.data = p, .len = n};
+	if (t->feed->event)
+		t->feed->event(&ev, t->feed->user);
+	t->r->end_ns = ev.ts_ns;
+}
+
+static void emit_bytes(tr *t, esp_dir d, const uint8_t *p, size_t n)
+{
+	if (!n)
+		return;
+	emit_event(t, ESP_EV_BYTES, d, 0, p, n);
+	count_frames(d == ESP_DIR_H2C ? &t->h2c : &t->c2h, p, n, d == ESP_DIR_H2C);
+	if (d == ESP_DIR_H2C)
+		t->r->h2c_bytes += n;
+	else
+		t->r->c2h_bytes += n;
+}
+
+static uint32_t first_number(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] < '0' || s[i] > '9'))
+		i++;
+	uint64_t v = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9' && v < 0xffffffffu; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v > 0xffffffffu ? 0xffffffffu : (uint32_t)v;
+}
+
+/* One message, ANSI codes gone: a note, and maybe a baud change. */
+static void note(tr *t, const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return;
+	if (!t->any_msg && !t->r->flasher[0] && starts(s, n, "esptool")) {
+		size_t k = n < sizeof t->r->flasher - 1 ? n : sizeof t->r->flasher - 1;
+		memcpy(t->r->flasher, s, k);
+		t->r->flasher[k] = 0;
+	}
+	t->any_msg = true;
+	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, s, n);
+	t->r->notes++;
+	if (starts(s, n, "Changing baud rate to ") || starts(s, n, "Changing baudrate to ")) {
+		t->pending_baud = first_number(s, n);
+	} else if (starts(s, n, "Changed") && t->pending_baud) {
+		emit_event(t, ESP_EV_BAUD, ESP_DIR_NONE, t->pending_baud, NULL, 0);
+		t->pending_baud = 0;
+	}
+}
+
+/* Free text (a non-TRACE line, or what is glued before a TRACE): drop ANSI
+ * escapes; a carriage return separates progress messages. */
+static void message(tr *t, const char *s, size_t n)
+{
+	if (!grow(&t->scratch, &t->scratch_cap, n + 1))
+		return;
+	char *o = t->scratch;
+	size_t k = 0, start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == 0x1b) {
+			if (i + 1 < n && s[i + 1] == '[') {
+				i += 2;
+				while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+					i++;
+			} else {
+				i++;
+			}
+			continue;
+		}
+		if (s[i] == '\r') {
+			note(t, o + start, k - start);
+			start = k;
+			continue;
+		}
+		o[k++] = s[i];
+	}
+	note(t, o + start, k - start);
+}
+
+/* Hex pairs separated by blanks, up to a '|' or the end, appended to buf.
+ * Returns 0, or the offset (1-based) of the bad character. A cut line (cut)
+ * may end in half a pair, which is dropped. */
+static size_t hex_append(tr *t, const char *s, size_t n, bool cut)
+{
+	for (size_t i = 0; i < n;) {
+		if (s[i] == ' ' || s[i] == '\t') {
+			i++;
+			continue;
+		}
+		if (s[i] == '|')
+			break;
+		int hi = hexval((unsigned char)s[i]);
+		if (hi < 0)
+			return i + 1;
+		if (i + 1 >= n) {
+			if (cut)
+				break;
+			return i + 1;
+		}
+		int lo = hexval((unsigned char)s[i + 1]);
+		if (lo < 0)
+			return i + 2;
+		if (!grow(&t->buf, &t->cap, t->len + 1))
+			return i + 1;
+		t->buf[t->len++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	return 0;
+}
+
+/* A Python repr of bytes (b'..', '..' or ".."), appended to buf.
+ * Returns 0, 1 malformed, 2 no closing quote. */
+static int repr_append(tr *t, const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && s[i] == 'b')
+		i++;
+	if (i >= n || (s[i] != '\'' && s[i] != '"'))
+		return 1;
+	char q = s[i++];
+	while (i < n && s[i] != q) {
+		int c = (unsigned char)s[i++];
+		if (c == '\\') {
+			if (i >= n)
+				return 2;
+			char x = s[i++];
+			switch (x) {
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case '\\': case '\'': case '"': c = x; break;
+			case 'x': {
+				if (i + 2 > n)
+					return 2;
+				int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+				if (hi < 0 || lo < 0)
+					return 1;
+				c = hi << 4 | lo;
+				i += 2;
+				break;
+			}
+			default: return 1;
+			}
+		}
+		if (!grow(&t->buf, &t->cap, t->len + 1))
+			return 1;
+		t->buf[t->len++] = (uint8_t)c;
+	}
+	return i < n ? 0 : 2;
+}
+
+static void js_reset(tr *t)
+{
+	t->pend_len = 0;
+	t->in_pkt = t->esc = false;
+}
+
+/* esptool-js `Read`: skip what it shows again, then follow its SLIP reader
+ * to know which bytes it puts back. */
+static void js_read(tr *t, const uint8_t *b, size_t n)
+{
+	size_t skip = 0;
+	if (!n)
+		return;
+	if (t->pend_len && n >= t->pend_len && memcmp(b, t->pend, t->pend_len) == 0)
+		skip = t->pend_len;
+	t->pend_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = b[i];
+		if (!t->in_pkt) {
+			if (c != ESP_SLIP_END)
+				break; /* invalid head: read() throws, buffer dropped */
+			t->in_pkt = true;
+		} else if (t->esc) {
+			t->esc = false;
+			if (c != ESP_SLIP_ESC_END && c != ESP_SLIP_ESC_ESC) {
+				t->in_pkt = false;
+				break;
+			}
+		} else if (c == ESP_SLIP_ESC) {
+			t->esc = true;
+		} else if (c == ESP_SLIP_END) {
+			t->in_pkt = false;
+			size_t rest = n - i - 1;
+			if (rest && grow(&t->pend, &t->pend_cap, rest)) {
+				memcpy(t->pend, b + i + 1, rest);
+				t->pend_len = rest;
+			}
+			break;
+		}
+	}
+	emit_bytes(t, ESP_DIR_C2H, b + skip, n - skip);
+}
+
+static void deliver(tr *t, int kind, const uint8_t *b, size_t n)
+{
+	if (kind == W_WRITE) {
+		emit_bytes(t, ESP_DIR_H2C, b, n);
+	} else if (kind == W_READ) {
+		if (t->js)
+			js_read(t, b, n);
+		else
+			emit_bytes(t, ESP_DIR_C2H, b, n);
+	} else if (kind == W_REMAIN) {
+		emit_bytes(t, ESP_DIR_C2H, b, n);
+		if (t->js) { /* left in its buffer: its next Read shows them again */
+			t->in_pkt = t->esc = false;
+			t->pend_len = 0;
+			if (n && grow(&t->pend, &t->pend_cap, n)) {
+				memcpy(t->pend, b, n);
+				t->pend_len = n;
+			}
+		}
+	}
+}
+
+static esp_status count_error(tr *t, uint64_t line, size_t got, size_t want)
+{
+	return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, line, 0,
+			     "hex dump has %zu bytes but the line says %zu", got, want);
+}
+
+/* The dump ended (a line that is not its continuation). */
+static esp_status finish_dump(tr *t)
+{
+	int k = t->dump;
+	t->dump = W_NONE;
+	if (k == W_NONE || k == W_SKIP)
+		return ESP_OK;
+	if (t->want != WANT_ANY && t->len != t->want)
+		return count_error(t, t->dump_line, t->len, t->want);
+	deliver(t, k, t->buf, t->len);
+	return ESP_OK;
+}
+
+static bool is_continuation(const char *s, size_t n, bool nl)
+{
+	if (n < 5 || memcmp(s, "    ", 4) != 0 || hexval((unsigned char)s[4]) < 0)
+		return false;
+	return memchr(s, '|', n) != NULL || !nl;
+}
+
+/* Classify a TRACE message: W_* and the announced count (WANT_ANY if none);
+ * *rest points after the colon. */
+static int classify(tr *t, const char *m, size_t n, size_t *want, size_t *off)
+{
+	*want = WANT_ANY;
+	size_t i = 0;
+	int k = W_NONE;
+	if (starts(m, n, "Write "))
+		k = W_WRITE, i = 6;
+	else if (starts(m, n, "Read ") && n > 5 && m[5] >= '0' && m[5] <= '9')
+		k = W_READ, i = 5;
+	if (k != W_NONE) {
+		uint64_t v = 0;
+		size_t d = i;
+		while (i < n && m[i] >= '0' && m[i] <= '9' && v < ((uint64_t)1 << 40))
+			v = v * 10 + (uint64_t)(m[i++] - '0');
+		if (i == d || !starts(m + i, n - i, " bytes:"))
+			return W_NONE;
+		*want = (size_t)v;
+		*off = i + 7;
+		return k;
+	}
+	static const struct {
+		const char *lit;
+		int kind;
+		bool packet;
+	} fixed[] = {
+		{"Remaining data in serial buffer:", W_REMAIN, false},
+		{"Read invalid data:", W_SKIP, false},
+		{"Received full packet:", W_SKIP, true},
+		{"Full packet:", W_SKIP, true},
+	};
+	for (size_t j = 0; j < sizeof fixed / sizeof fixed[0]; j++)
+		if (starts(m, n, fixed[j].lit)) {
+			t->full_packets += fixed[j].packet;
+			*off = strlen(fixed[j].lit);
+			return fixed[j].kind;
+		}
+	if (starts(m, n, "command op") || starts(m, n, "--- Cmd ")) {
+		t->cmd_lines++;
+		if (t->js) /* esptool-js flushes its input before each command */
+			js_reset(t);
+		const char *d = memmem(m, n, "data=", 5);
+		if (d)
+			*off = (size_t)(d - m) + 5;
+		else if ((d = memmem(m, n, "| data ", 7)) != NULL)
+			*off = (size_t)(d - m) + 7;
+		else
+			*off = n;
+		return W_SKIP;
+	}
+	return W_NONE;
+}
+
+/* The message after a TRACE stamp. */
+static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
+{
+	size_t want, off = 0;
+	int k = classify(t, m, n, &want, &off);
+	if (k == W_NONE) {
+		if (t->js) {
+			if (starts(m, n, "Drained ")) {
+				uint32_t had = first_number(m, n);
+				if (had > t->pend_len) /* bytes it dropped without showing */
+					emit_event(t, ESP_EV_GAP, ESP_DIR_C2H, had - (uint32_t)t->pend_len, NULL, 0);
+				js_reset(t);
+			} else if (starts(m, n, "No serial data") || starts(m, n, "Serial data stream")) {
+				t->in_pkt = t->esc = false;
+			}
+		}
+		message(t, m, n);
+		return ESP_OK;
+	}
+	const char *r = m + off;
+	size_t rn = n - off;
+	while (rn && (*r == ' ' || *r == '\t'))
+		r++, rn--;
+	/* v5 closes a command's dump with " ---" */
+	if (rn >= 3 && memcmp(r + rn - 3, "---", 3) == 0)
+		for (rn -= 3; rn && r[rn - 1] == ' ';)
+			rn--;
+	while (rn && (r[rn - 1] == ' ' || r[rn - 1] == '\t'))
+		rn--;
+	t->len = 0;
+	if (k == W_SKIP) {
+		t->dump = rn ? W_NONE : W_SKIP;
+		return ESP_OK;
+	}
+	if (!rn) {
+		if (want == 0)
+			return ESP_OK;
+		t->dump = k;
+		t->want = want;
+		t->dump_line = t->line;
+		return ESP_OK;
+	}
+	if (r[0] == '\'' || r[0] == '"' || (rn > 1 && r[0] == 'b' && (r[1] == '\'' || r[1] == '"'))) {
+		int rc = repr_append(t, r, rn);
+		if (rc == 2 && !nl)
+			goto cut;
+		if (rc)
+			return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+					     "malformed byte string");
+	} else {
+		size_t bad = hex_append(t, r, rn, !nl);
+		if (bad)
+			return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+					     "bad hex digit at column %zu",
+					     (size_t)(r - m) + bad);
+	}
+	if (want != WANT_ANY && t->len != want) {
+		if (!nl && t->len < want)
+			goto cut;
+		return count_error(t, t->line, t->len, want);
+	}
+	deliver(t, k, t->buf, t->len);
+	return ESP_OK;
+cut:
+	deliver(t, k, t->buf, t->len);
+	return esp_error_set(t->e, ESP_E_TRUNCATED, t->source, ESP_LOC_LINE, t->line, 0,
+			     "log ends in the middle of a hex dump (%zu of %zu bytes)", t->len,
+			     want == WANT_ANY ? t->len : want);
+}
+
+/* Where "TRACE " followed by a stamp starts, or NULL. */
+static const char *find_trace(const char *s, size_t n)
+{
+	const char *end = s + n, *p = s;
+	while ((p = memmem(p, (size_t)(end - p), "TRACE ", 6)) != NULL) {
+		const char *q = p + 6;
+		if (q < end && *q == '+')
+			q++;
+		if (q < end && *q >= '0' && *q <= '9')
+			return p;
+		p += 6;
+	}
+	return NULL;
+}
+
+static esp_status line(tr *t, char *s, size_t n, bool nl)
+{
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (t->dump != W_NONE) {
+		if (is_continuation(s, n, nl)) {
+			if (t->dump == W_SKIP)
+				return ESP_OK;
+			if (hex_append(t, s + 4, n - 4, !nl))
+				return count_error(t, t->dump_line, t->len, t->want);
+			return ESP_OK;
+		}
+		esp_status st = finish_dump(t);
+		if (st)
+			return st;
+	}
+	const char *p = find_trace(s, n);
+	if (!p) {
+		message(t, s, n);
+		return ESP_OK;
+	}
+	if (p > s)
+		message(t, s, (size_t)(p - s));
+	const char *end = s + n, *q = p + 6;
+	bool plus = *q == '+';
+	if (plus)
+		q++;
+	uint64_t whole = 0, frac = 0;
+	int fd = 0;
+	for (; q < end && *q >= '0' && *q <= '9'; q++)
+		if (whole < ((uint64_t)1 << 40))
+			whole = whole * 10 + (uint64_t)(*q - '0');
+	if (q < end && *q == '.')
+		for (q++; q < end && *q >= '0' && *q <= '9'; q++)
+			if (fd < 3)
+				frac = frac * 10 + (uint64_t)(*q - '0'), fd++;
+	for (; fd < 3; fd++)
+		frac *= 10;
+	if (!t->flavour_known) {
+		t->js = !plus;
+		t->flavour_known = true;
+	}
+	/* esptool prints seconds since its previous trace line; esptool-js
+	 * milliseconds since its transport opened */
+	const uint64_t ms_max = UINT64_MAX / 1000000u; /* keeps ns from wrapping */
+	uint64_t v = plus ? whole * 1000 + frac : whole;
+	if (plus)
+		t->ms = v > ms_max - t->ms ? ms_max : t->ms + v;
+	else if (v > t->ms)
+		t->ms = v < ms_max ? v : ms_max;
+	while (q < end && *q == ' ')
+		q++;
+	return trace_msg(t, q, (size_t)(end - q), nl);
+}
+
+esp_trace_flavour esp_trace_sniff(const uint8_t *buf, size_t n)
+{
+	const char *s = (const char *)buf;
+	if (memmem(s, n, "TRACE +", 7))
+		return ESP_TRACE_ESPTOOL;
+	for (size_t i = 0; i + 7 <= n; i++)
+		if ((i == 0 || s[i - 1] == '\n') && memcmp(s + i, "TRACE ", 6) == 0 &&
+		    s[i + 6] >= '0' && s[i + 6] <= '9')
+			return ESP_TRACE_ESPTOOL_JS;
+	return ESP_TRACE_NONE;
+}
+
+void esp_trace_flasher(const uint8_t *buf, size_t n, char *out, size_t outsz)
+{
+	const char *s = (const char *)buf, *end = s + n;
+	out[0] = 0;
+	while (s < end && (*s == '\n' || *s == '\r' || *s == ' '))
+		s++;
+	const char *e = memchr(s, '\n', (size_t)(end - s));
+	if (!e)
+		e = end;
+	while (e > s && (e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	if ((size_t)(e - s) < 7 || memcmp(s, "esptool", 7) != 0 || find_trace(s, (size_t)(e - s)))
+		return;
+	size_t k = (size_t)(e - s) < outsz - 1 ? (size_t)(e - s) : outsz - 1;
+	memcpy(out, s, k);
+	out[k] = 0;
+}
+
+esp_status esp_trace_import(FILE *f, const char *source, esp_trace_flavour flavour,
+			    const esp_feed *feed, esp_trace_result *r, esp_error *e)
+{
+	esp_trace_result dummy;
+	if (!r)
+		r = &dummy;
+	memset(r, 0, sizeof *r);
+	tr t = {.source = source, .feed = feed, .e = e, .r = r};
+	if (flavour != ESP_TRACE_NONE) {
+		t.js = flavour == ESP_TRACE_ESPTOOL_JS;
+		t.flavour_known = true;
+	}
+	char *lb = NULL;
+	size_t lcap = 0;
+	ssize_t k;
+	esp_status st = ESP_OK;
+	bool nl = true;
+	while ((k = getline(&lb, &lcap, f)) > 0) {
+		t.line++;
+		nl = lb[k - 1] == '\n';
+		st = line(&t, lb, (size_t)k - nl, nl);
+		if (st)
+			break;
+	}
+	if (!st && ferror(f))
+		st = esp_error_set(e, ESP_E_IO, source, ESP_LOC_LINE, t.line, errno, "read failed");
+	if (!st && t.dump != W_NONE && t.dump != W_SKIP && t.want != WANT_ANY && t.len < t.want) {
+		deliver(&t, t.dump, t.buf, t.len);
+		st = esp_error_set(e, ESP_E_TRUNCATED, source, ESP_LOC_LINE, t.line, 0,
+				   "log ends in the middle of a hex dump (%zu of %zu bytes)", t.len,
+				   t.want);
+	}
+	if (!st)
+		st = finish_dump(&t);
+	if (!st && (t.cmd_lines || t.full_packets) &&
+	    (t.cmd_lines != t.h2c.cmds || t.full_packets > t.c2h.frames)) {
+		char msg[200];
+		int m = snprintf(msg, sizeof msg,
+				 "trace cross-check: %llu command lines, %llu commands written; "
+				 "%llu full packets reported, %llu frames read",
+				 (unsigned long long)t.cmd_lines, (unsigned long long)t.h2c.cmds,
+				 (unsigned long long)t.full_packets, (unsigned long long)t.c2h.frames);
+		emit_event(&t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, (size_t)m < sizeof msg ? (size_t)m : sizeof msg - 1);
+		r->notes++;
+	}
+	r->flavour = t.js ? ESP_TRACE_ESPTOOL_JS : ESP_TRACE_ESPTOOL;
+	r->lines = t.line;
+	free(lb);
+	free(t.buf);
+	free(t.pend);
+	free(t.scratch);
+	return st;
+}
