@@ -319,6 +319,30 @@ void esp_slip_flush(esp_slip *s, uint64_t ts_ns)
 	s->pay_len = 0;
 }
 
+size_t esp_slip_unescape(const uint8_t *wire, size_t n, uint8_t *out)
+{
+	uint8_t *o = out;
+	const uint8_t *p = wire, *e = n ? wire + n : wire;
+	while (p < e) {
+		const uint8_t *q = scan2(p, e, ESP_SLIP_END, ESP_SLIP_ESC);
+		if (q > p) {
+			memcpy(o, p, (size_t)(q - p));
+			o += q - p;
+		}
+		if (q == e)
+			break;
+		p = q + 1;
+		if (*q == ESP_SLIP_END)
+			continue;
+		if (p < e && (*p == ESP_SLIP_ESC_END || *p == ESP_SLIP_ESC_ESC)) {
+			*o++ = *p++ == ESP_SLIP_ESC_END ? ESP_SLIP_END : ESP_SLIP_ESC;
+		} else {
+			*o++ = ESP_SLIP_ESC;
+		}
+	}
+	return (size_t)(o - out);
+}
+
 size_t esp_slip_encode(const uint8_t *payload, size_t n, uint8_t *out)
 {
 	uint8_t *o = out;

@@ -50,6 +50,12 @@ void esp_slip_flush_raw(esp_slip *s, uint64_t ts_ns);
 /* True while inside a frame (a 0xC0 opened one and no closing 0xC0 yet). */
 int esp_slip_in_frame(const esp_slip *s);
 
+/* Unescape one frame's wire bytes taken whole (pcapng input) into out
+ * (capacity >= n): every 0xC0 is dropped, DB DC and DB DD become C0 and DB,
+ * any other 0xDB is kept as is, as the deframer keeps it. Returns the
+ * payload length. */
+size_t esp_slip_unescape(const uint8_t *wire, size_t n, uint8_t *out);
+
 /* Encode payload as one SLIP frame into out (capacity >= 2*n+2); returns the
  * number of bytes written. */
 size_t esp_slip_encode(const uint8_t *payload, size_t n, uint8_t *out);
