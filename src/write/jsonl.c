@@ -15,9 +15,11 @@ struct esp_jsonl {
 	bool is_stdout;
 	char path[256];
 	esp_jbuf line; /* the record being written (jsonl_rec.c) */
+	char *iobuf;   /* the file's stdio buffer, freed after fclose */
 };
 
-/* Bigger than stdio's default so a long decode makes few write calls. */
+/* Bigger than stdio's default so a long decode makes few write calls (glibc
+ * ignores a size given without a buffer). */
 #define JSONL_BUFSIZE (256 * 1024)
 
 double esp_json_seconds(uint64_t ns) { return (double)(ns / 1000) / 1e6; }
@@ -324,8 +326,8 @@ esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 		int err = errno;
 		free(j);
 		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create JSON Lines file");
-	} else {
-		setvbuf(j->f, NULL, _IOFBF, JSONL_BUFSIZE);
+	} else if ((j->iobuf = malloc(JSONL_BUFSIZE)) != NULL) {
+		setvbuf(j->f, j->iobuf, _IOFBF, JSONL_BUFSIZE);
 	}
 	*out = j;
 	return ESP_OK;
@@ -409,6 +411,7 @@ esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e)
 	if (!j->is_stdout && fclose(j->f) != 0 && st == ESP_OK)
 		st = esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
 	esp_jbuf_free(&j->line);
+	free(j->iobuf);
 	free(j);
 	return st;
 }
