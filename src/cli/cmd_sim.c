@@ -452,7 +452,12 @@ int cmd_sim(int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 out:
 	if (c.pipe) {
-		esp_pipeline_finish(c.pipe, mono_ns() - c.t0);
+		/* The last unit marks the end, so a request left waiting shows as a timeout. */
+		static const char end[] = "end of capture";
+		esp_event ev = {.ts_ns = mono_ns() - c.t0, .kind = ESP_EV_NOTE, .data = (const uint8_t *)end,
+				.len = sizeof end - 1};
+		esp_pipeline_event(c.pipe, &ev);
+		esp_pipeline_finish(c.pipe, ev.ts_ns);
 		esp_status cs = esp_sinks_close(c.sinks, esp_pipeline_summary(c.pipe), &e);
 		if (cs != ESP_OK && rc == 0)
 			rc = cli_fail(&e);
