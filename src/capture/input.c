@@ -13,6 +13,11 @@
 
 #define HEAD_MAX 65536 /* detection looks at this much of the file */
 
+/* Big reads: a decode of a large capture otherwise makes a read call every
+ * few KiB (glibc sizes its own buffer by st_blksize and ignores a size
+ * given without a buffer). */
+#define INPUT_BUFSIZE (256 * 1024)
+
 struct esp_input {
 	esp_input_format fmt;
 	esp_input_opts o;
@@ -21,6 +26,7 @@ struct esp_input {
 	char flasher[64];
 	FILE *f;            /* trace, raw, hex */
 	esp_pcapread *pr;   /* pcap, pcapng */
+	char *iobuf;        /* the stream's stdio buffer: freed after it is closed */
 	esp_trace_flavour flavour;
 	uint64_t end_ns;
 };
@@ -59,6 +65,9 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 		fclose(f);
 		return esp_error_set(e, ESP_E_NOMEM, path, ESP_LOC_NONE, 0, 0, "out of memory");
 	}
+	in->iobuf = malloc(INPUT_BUFSIZE);
+	if (in->iobuf)
+		setvbuf(f, in->iobuf, _IOFBF, INPUT_BUFSIZE);
 	esp_status st = ESP_OK;
 	size_t n = fread(head, 1, HEAD_MAX, f);
 	if (ferror(f)) {
@@ -121,6 +130,7 @@ fail:
 	if (f)
 		fclose(f);
 	free(head);
+	free(in->iobuf);
 	free(in);
 	return st;
 }
@@ -176,5 +186,6 @@ void esp_input_close(esp_input *in)
 	if (in->f)
 		fclose(in->f);
 	esp_pcapread_close(in->pr);
+	free(in->iobuf);
 	free(in);
 }

@@ -127,7 +127,7 @@ static long file_off(esp_pcapread *r)
 }
 
 /* SLIP payload: delimiters dropped, escapes undone; a bad escape keeps both
- * bytes, as the deframer does. */
+ * bytes, as the deframer does (esp_slip_unescape). */
 static bool unescape(esp_pcapread *r, const uint8_t *w, size_t n, size_t *out_len)
 {
 	if (n > r->pay_cap) {
@@ -140,17 +140,7 @@ static bool unescape(esp_pcapread *r, const uint8_t *w, size_t n, size_t *out_le
 		r->pay = q;
 		r->pay_cap = c;
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = w[i];
-		if (b == ESP_SLIP_END)
-			continue;
-		if (b == ESP_SLIP_ESC && i + 1 < n &&
-		    (w[i + 1] == ESP_SLIP_ESC_END || w[i + 1] == ESP_SLIP_ESC_ESC)) {
-			b = w[++i] == ESP_SLIP_ESC_END ? ESP_SLIP_END : ESP_SLIP_ESC;
-		}
-		r->pay[k++] = b;
-	}
+	size_t k = esp_slip_unescape(w, n, r->pay);
 	*out_len = k;
 	return true;
 }

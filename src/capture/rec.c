@@ -110,7 +110,13 @@ esp_status esp_rec_close(esp_rec *r, esp_error *e)
 {
 	if (!r)
 		return ESP_OK;
-	esp_pipeline_finish(r->pipe, esp_rec_now(r));
+	/* The capture's last unit marks when it ended, so a request still waiting
+	 * then shows as a timeout when the file is decoded again. */
+	static const char end[] = "end of capture";
+	esp_event ev = {.ts_ns = esp_rec_now(r), .kind = ESP_EV_NOTE, .data = (const uint8_t *)end,
+			.len = sizeof end - 1};
+	esp_pipeline_event(r->pipe, &ev);
+	esp_pipeline_finish(r->pipe, ev.ts_ns);
 	esp_status st = esp_sinks_close(r->sinks, esp_pipeline_summary(r->pipe), e);
 	esp_pipeline_free(r->pipe);
 	free(r);

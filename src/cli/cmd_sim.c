@@ -27,6 +27,7 @@ typedef struct {
 	int master, slave;
 	char slave_name[64];
 	const char *link;
+	ino_t link_ino; /* our symlink: another sim may reuse the path and the pts number */
 	obuf out;
 } spty;
 
@@ -137,20 +138,16 @@ static esp_status pty_open(spty *p, const char *link, uint32_t baud, esp_error *
 	if (symlink(p->slave_name, link) != 0)
 		return esp_error_set(e, ESP_E_IO, link, ESP_LOC_NONE, 0, errno, "cannot link to %s: %s",
 				     p->slave_name, strerror(errno));
+	if (lstat(link, &st) == 0)
+		p->link_ino = st.st_ino;
 	return ESP_OK;
 }
 
 static void pty_close(spty *p)
 {
-	if (p->link) {
-		char buf[64];
-		ssize_t n = readlink(p->link, buf, sizeof buf - 1);
-		if (n > 0) {
-			buf[n] = 0;
-			if (!strcmp(buf, p->slave_name))
-				unlink(p->link); /* only our own link */
-		}
-	}
+	struct stat st;
+	if (p->link && p->link_ino && lstat(p->link, &st) == 0 && S_ISLNK(st.st_mode) && st.st_ino == p->link_ino)
+		unlink(p->link); /* only our own link */
 	if (p->master >= 0)
 		close(p->master);
 	if (p->slave >= 0)
@@ -455,7 +452,12 @@ int cmd_sim(int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 out:
 	if (c.pipe) {
-		esp_pipeline_finish(c.pipe, mono_ns() - c.t0);
+		/* The last unit marks the end, so a request left waiting shows as a timeout. */
+		static const char end[] = "end of capture";
+		esp_event ev = {.ts_ns = mono_ns() - c.t0, .kind = ESP_EV_NOTE, .data = (const uint8_t *)end,
+				.len = sizeof end - 1};
+		esp_pipeline_event(c.pipe, &ev);
+		esp_pipeline_finish(c.pipe, ev.ts_ns);
 		esp_status cs = esp_sinks_close(c.sinks, esp_pipeline_summary(c.pipe), &e);
 		if (cs != ESP_OK && rc == 0)
 			rc = cli_fail(&e);

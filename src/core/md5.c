@@ -17,7 +17,15 @@ static inline uint32_t ld32(const uint8_t *p)
 #define I(x, y, z) ((y) ^ ((x) | ~(z)))
 #define STEP(f, a, b, c, d, w, k, s)                                                               \
 	do {                                                                                       \
-		(a) += f((b), (c), (d)) + (w) + (uint32_t)(k);                                     \
+		(a) += (w) + (uint32_t)(k) + f((b), (c), (d));                                     \
+		(a) = ROL((a), (s)) + (b);                                                         \
+	} while (0)
+/* G's two halves never share a set bit, so they can be added separately:
+ * the word and constant go in first, off the b-c-d dependency chain. */
+#define STEPG(a, b, c, d, w, k, s)                                                                 \
+	do {                                                                                       \
+		(a) += (w) + (uint32_t)(k) + ((c) & ~(d));                                         \
+		(a) += (b) & (d);                                                                  \
 		(a) = ROL((a), (s)) + (b);                                                         \
 	} while (0)
 
@@ -48,22 +56,22 @@ static void md5_blocks(uint32_t h[4], const uint8_t *p, size_t nblocks)
 		STEP(F, c, d, a, b, w[14], 0xa679438e, 17);
 		STEP(F, b, c, d, a, w[15], 0x49b40821, 22);
 
-		STEP(G, a, b, c, d, w[1], 0xf61e2562, 5);
-		STEP(G, d, a, b, c, w[6], 0xc040b340, 9);
-		STEP(G, c, d, a, b, w[11], 0x265e5a51, 14);
-		STEP(G, b, c, d, a, w[0], 0xe9b6c7aa, 20);
-		STEP(G, a, b, c, d, w[5], 0xd62f105d, 5);
-		STEP(G, d, a, b, c, w[10], 0x02441453, 9);
-		STEP(G, c, d, a, b, w[15], 0xd8a1e681, 14);
-		STEP(G, b, c, d, a, w[4], 0xe7d3fbc8, 20);
-		STEP(G, a, b, c, d, w[9], 0x21e1cde6, 5);
-		STEP(G, d, a, b, c, w[14], 0xc33707d6, 9);
-		STEP(G, c, d, a, b, w[3], 0xf4d50d87, 14);
-		STEP(G, b, c, d, a, w[8], 0x455a14ed, 20);
-		STEP(G, a, b, c, d, w[13], 0xa9e3e905, 5);
-		STEP(G, d, a, b, c, w[2], 0xfcefa3f8, 9);
-		STEP(G, c, d, a, b, w[7], 0x676f02d9, 14);
-		STEP(G, b, c, d, a, w[12], 0x8d2a4c8a, 20);
+		STEPG(a, b, c, d, w[1], 0xf61e2562, 5);
+		STEPG(d, a, b, c, w[6], 0xc040b340, 9);
+		STEPG(c, d, a, b, w[11], 0x265e5a51, 14);
+		STEPG(b, c, d, a, w[0], 0xe9b6c7aa, 20);
+		STEPG(a, b, c, d, w[5], 0xd62f105d, 5);
+		STEPG(d, a, b, c, w[10], 0x02441453, 9);
+		STEPG(c, d, a, b, w[15], 0xd8a1e681, 14);
+		STEPG(b, c, d, a, w[4], 0xe7d3fbc8, 20);
+		STEPG(a, b, c, d, w[9], 0x21e1cde6, 5);
+		STEPG(d, a, b, c, w[14], 0xc33707d6, 9);
+		STEPG(c, d, a, b, w[3], 0xf4d50d87, 14);
+		STEPG(b, c, d, a, w[8], 0x455a14ed, 20);
+		STEPG(a, b, c, d, w[13], 0xa9e3e905, 5);
+		STEPG(d, a, b, c, w[2], 0xfcefa3f8, 9);
+		STEPG(c, d, a, b, w[7], 0x676f02d9, 14);
+		STEPG(b, c, d, a, w[12], 0x8d2a4c8a, 20);
 
 		STEP(H, a, b, c, d, w[5], 0xfffa3942, 4);
 		STEP(H, d, a, b, c, w[8], 0x8771f681, 11);

@@ -16,8 +16,11 @@ struct esp_slip {
 	bool in_frame; /* a 0xC0 opened a frame, or a cut frame goes on */
 	bool cont;     /* this piece continues a frame cut at max_frame */
 	bool esc;      /* the frame's last byte so far was an unresolved 0xDB */
+	bool pend;     /* a short frame closed; its fate waits for the next byte */
 	uint16_t flags;
 	uint32_t baud; /* rate passed with the latest bytes */
+	uint64_t pend_ts; /* ts and baud of the call that closed the pending frame */
+	uint32_t pend_baud;
 	/* Bytes of the pending unit (raw run or frame) that arrived in earlier
 	 * feed calls. Bytes of the current call are referenced in place and
 	 * copied only if the unit is still open when the call returns. */
@@ -103,8 +106,8 @@ void esp_slip_free(esp_slip *s)
 int esp_slip_in_frame(const esp_slip *s) { return s->in_frame; }
 
 /* Emit the pending unit: held bytes followed by [start, p). */
-static void emit(esp_slip *s, const uint8_t *start, size_t n, esp_unit_kind kind, uint16_t flags,
-		 uint64_t ts_ns)
+static void emit_at(esp_slip *s, const uint8_t *start, size_t n, esp_unit_kind kind, uint16_t flags,
+		    uint64_t ts_ns, uint32_t baud)
 {
 	esp_unit u;
 	memset(&u, 0, sizeof u);
@@ -124,7 +127,7 @@ static void emit(esp_slip *s, const uint8_t *start, size_t n, esp_unit_kind kind
 	u.dir = s->dir;
 	u.kind = kind;
 	u.flags = flags;
-	u.baud = s->baud;
+	u.baud = baud;
 	if (kind == ESP_UNIT_FRAME) {
 		u.payload = s->pay;
 		u.payload_len = s->pay_len;
@@ -136,6 +139,12 @@ static void emit(esp_slip *s, const uint8_t *start, size_t n, esp_unit_kind kind
 	s->cb(&u, s->user);
 }
 
+static void emit(esp_slip *s, const uint8_t *start, size_t n, esp_unit_kind kind, uint16_t flags,
+		 uint64_t ts_ns)
+{
+	emit_at(s, start, n, kind, flags, ts_ns, s->baud);
+}
+
 static void open_frame(esp_slip *s)
 {
 	s->in_frame = true;
@@ -143,6 +152,30 @@ static void open_frame(esp_slip *s)
 	s->esc = false;
 	s->flags = 0;
 	s->pay_len = 0;
+}
+
+/* A closed frame this short is no command or response (every one has an
+ * 8-byte header; only the OHAI greeting and READ_FLASH's ack are 4 bytes):
+ * its closing 0xC0 may really open the next frame, the start of which the
+ * flasher never saw (esptool flushes its input unlogged). */
+static bool too_short(const esp_slip *s) { return !s->cont && s->pay_len < 8 && s->pay_len != 4; }
+
+/* Settle the pending short frame given the byte after its closing 0xC0. A
+ * 0xC0 next means it really was closed; anything else means that 0xC0 opened
+ * a new frame: the piece before it comes out unterminated and the 0xC0
+ * stays held as the new frame's first byte. */
+static void settle(esp_slip *s, uint8_t next)
+{
+	s->pend = false;
+	if (next == ESP_SLIP_END) {
+		emit_at(s, NULL, 0, ESP_UNIT_FRAME, s->flags, s->pend_ts, s->pend_baud);
+		return;
+	}
+	s->held_len--;
+	emit_at(s, NULL, 0, ESP_UNIT_FRAME, s->flags | ESP_UF_UNTERMINATED, s->pend_ts, s->pend_baud);
+	s->held[0] = ESP_SLIP_END;
+	s->held_len = 1;
+	open_frame(s);
 }
 
 void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint32_t baud)
@@ -154,6 +187,11 @@ void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint
 	const uint8_t *start = p; /* where the pending unit's bytes in this call begin */
 
 	while (p < e) {
+		if (s->pend) {
+			settle(s, *p);
+			if (s->in_frame)
+				goto check_full;
+		}
 		if (!s->in_frame) {
 			size_t room = ESP_SLIP_RAW_MAX - s->held_len - (size_t)(p - start);
 			const uint8_t *lim = (size_t)(e - p) > room ? p + room : e;
@@ -219,9 +257,19 @@ void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint
 			 * 0xC0 was a stray, the frame starts here (and keeps it). */
 			if (!s->cont && s->pay_len == 0)
 				goto check_full;
+			s->in_frame = false;
+			if (too_short(s)) {
+				/* Held (wire and payload) until the next byte. */
+				memcpy(s->held + s->held_len, start, (size_t)(p - start));
+				s->held_len += (size_t)(p - start);
+				start = p;
+				s->pend = true;
+				s->pend_ts = ts_ns;
+				s->pend_baud = baud;
+				continue;
+			}
 			emit(s, start, (size_t)(p - start), ESP_UNIT_FRAME, s->flags, ts_ns);
 			start = p;
-			s->in_frame = false;
 			continue;
 		}
 
@@ -245,12 +293,17 @@ void esp_slip_feed(esp_slip *s, uint64_t ts_ns, const uint8_t *p, size_t n, uint
 
 void esp_slip_flush_raw(esp_slip *s, uint64_t ts_ns)
 {
-	if (!s->in_frame && s->held_len)
+	if (!s->in_frame && !s->pend && s->held_len)
 		emit(s, NULL, 0, ESP_UNIT_RAW, 0, ts_ns);
 }
 
 void esp_slip_flush(esp_slip *s, uint64_t ts_ns)
 {
+	if (s->pend) {
+		/* No byte follows: the short frame was closed after all. */
+		settle(s, ESP_SLIP_END);
+		return;
+	}
 	if (!s->in_frame) {
 		esp_slip_flush_raw(s, ts_ns);
 		return;
@@ -264,6 +317,30 @@ void esp_slip_flush(esp_slip *s, uint64_t ts_ns)
 	s->in_frame = false;
 	s->cont = false;
 	s->pay_len = 0;
+}
+
+size_t esp_slip_unescape(const uint8_t *wire, size_t n, uint8_t *out)
+{
+	uint8_t *o = out;
+	const uint8_t *p = wire, *e = n ? wire + n : wire;
+	while (p < e) {
+		const uint8_t *q = scan2(p, e, ESP_SLIP_END, ESP_SLIP_ESC);
+		if (q > p) {
+			memcpy(o, p, (size_t)(q - p));
+			o += q - p;
+		}
+		if (q == e)
+			break;
+		p = q + 1;
+		if (*q == ESP_SLIP_END)
+			continue;
+		if (p < e && (*p == ESP_SLIP_ESC_END || *p == ESP_SLIP_ESC_ESC)) {
+			*o++ = *p++ == ESP_SLIP_ESC_END ? ESP_SLIP_END : ESP_SLIP_ESC;
+		} else {
+			*o++ = ESP_SLIP_ESC;
+		}
+	}
+	return (size_t)(o - out);
 }
 
 size_t esp_slip_encode(const uint8_t *payload, size_t n, uint8_t *out)

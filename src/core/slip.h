@@ -7,6 +7,13 @@
  * ESP_UNIT_RAW runs, ended by a newline, a 0xC0, a length limit or a flush.
  * Back-to-back 0xC0 0xC0 between frames is normal; an empty frame is never
  * emitted (the extra 0xC0 joins the next frame's wire bytes).
+ * Resync after lost bytes: a closed frame whose body is shorter than 8 bytes
+ * and not 4 (no command or response is; OHAI and the READ_FLASH ack are 4)
+ * is held until the next byte. If that byte is not 0xC0, the closing 0xC0
+ * was really the opening of the next frame (the flasher dropped bytes unseen):
+ * the short piece comes out without that 0xC0, flagged ESP_UF_UNTERMINATED,
+ * and the 0xC0 opens the next frame. At a flush the held frame comes out as
+ * closed. A held frame keeps the ts and baud of the bytes that closed it.
  * It emits units through a callback; frame_no is left 0 (the pipeline
  * numbers units). It owns its buffers; unit pointers are valid only during
  * the callback. No I/O.
@@ -42,6 +49,12 @@ void esp_slip_flush(esp_slip *s, uint64_t ts_ns);
 void esp_slip_flush_raw(esp_slip *s, uint64_t ts_ns);
 /* True while inside a frame (a 0xC0 opened one and no closing 0xC0 yet). */
 int esp_slip_in_frame(const esp_slip *s);
+
+/* Unescape one frame's wire bytes taken whole (pcapng input) into out
+ * (capacity >= n): every 0xC0 is dropped, DB DC and DB DD become C0 and DB,
+ * any other 0xDB is kept as is, as the deframer keeps it. Returns the
+ * payload length. */
+size_t esp_slip_unescape(const uint8_t *wire, size_t n, uint8_t *out);
 
 /* Encode payload as one SLIP frame into out (capacity >= 2*n+2); returns the
  * number of bytes written. */

@@ -14,12 +14,18 @@ struct esp_jsonl {
 	FILE *f;
 	bool is_stdout;
 	char path[256];
+	esp_jbuf line; /* the record being written (jsonl_rec.c) */
+	char *iobuf;   /* the file's stdio buffer, freed after fclose */
 };
+
+/* Bigger than stdio's default so a long decode makes few write calls (glibc
+ * ignores a size given without a buffer). */
+#define JSONL_BUFSIZE (256 * 1024)
 
 double esp_json_seconds(uint64_t ns) { return (double)(ns / 1000) / 1e6; }
 
 /* Milliseconds kept to the microsecond, for stable output. */
-static double ms3(double ms) { return (double)(long long)(ms * 1000.0 + (ms < 0 ? -0.5 : 0.5)) / 1000.0; }
+static double ms3(double ms) { return (double)esp_json_ms_k(ms) / 1000.0; }
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
@@ -83,22 +89,12 @@ static json_t *notes_json(const esp_record *r)
 	return a;
 }
 
-static const struct {
-	uint16_t bit;
-	const char *name;
-} unit_flags[] = {
-	{ESP_UF_ESCAPE_ERR, "escape-error"}, {ESP_UF_TRUNCATED, "truncated"},
-	{ESP_UF_CHECKSUM_BAD, "checksum-bad"}, {ESP_UF_LINE_ERR, "line-error"},
-	{ESP_UF_UNTERMINATED, "unterminated"}, {ESP_UF_STATUS_ERR, "status-error"},
-	{ESP_UF_MALFORMED, "malformed"},
-};
-
 static json_t *flags_json(uint16_t fl)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < sizeof unit_flags / sizeof unit_flags[0]; i++)
-		if (fl & unit_flags[i].bit)
-			json_array_append_new(a, json_string(unit_flags[i].name));
+	for (size_t i = 0; i < ESP_JSON_N_UNIT_FLAGS; i++)
+		if (fl & esp_json_unit_flags[i].bit)
+			json_array_append_new(a, json_string(esp_json_unit_flags[i].name));
 	return a;
 }
 
@@ -330,39 +326,56 @@ esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 		int err = errno;
 		free(j);
 		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create JSON Lines file");
+	} else if ((j->iobuf = malloc(JSONL_BUFSIZE)) != NULL) {
+		setvbuf(j->f, j->iobuf, _IOFBF, JSONL_BUFSIZE);
 	}
 	*out = j;
 	return ESP_OK;
 }
 
-/* Takes the reference to o. `t` is rewritten with exactly six decimals: Jansson
- * prints reals with %g, which turns a time like 0.00005 into 5e-05. */
-static esp_status emit(esp_jsonl *j, json_t *o, esp_error *e)
+char *esp_json_line(json_t *o)
 {
 	if (!o)
-		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+		return NULL;
 	json_t *t = json_object_get(o, "t");
 	double tv = json_is_real(t) ? json_real_value(t) : -1;
 	char *s = json_dumps(o, DUMP_FLAGS);
 	json_decref(o);
-	if (!s)
-		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
-	int rc = 0;
 	/* type (a plain word) and frame (an integer) come first, so the first
 	 * ,"t": is the key itself. */
-	char *k = tv >= 0 ? strstr(s, ",\"t\":") : NULL;
-	if (k) {
-		char *v = k + 5, *end = v + strcspn(v, ",}");
-		rc |= fwrite(s, 1, (size_t)(v - s), j->f) != (size_t)(v - s);
-		rc |= fprintf(j->f, "%.6f", tv) < 0;
-		rc |= fputs(end, j->f) == EOF;
-	} else {
-		rc |= fputs(s, j->f) == EOF;
+	char *k = s && tv >= 0 ? strstr(s, ",\"t\":") : NULL;
+	if (!k)
+		return s;
+	char *v = k + 5, *end = v + strcspn(v, ",}");
+	char num[64];
+	int nn = snprintf(num, sizeof num, "%.6f", tv);
+	size_t head = (size_t)(v - s), tail = strlen(end);
+	char *out = nn > 0 ? malloc(head + (size_t)nn + tail + 1) : NULL;
+	if (out) {
+		memcpy(out, s, head);
+		memcpy(out + head, num, (size_t)nn);
+		memcpy(out + head + (size_t)nn, end, tail + 1);
 	}
 	free(s);
-	if (rc || fputc('\n', j->f) == EOF)
+	return out;
+}
+
+static esp_status write_line(esp_jsonl *j, const char *s, size_t n, esp_error *e)
+{
+	if (fwrite(s, 1, n, j->f) != n || fputc('\n', j->f) == EOF)
 		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
 	return ESP_OK;
+}
+
+/* Takes the reference to o. */
+static esp_status emit(esp_jsonl *j, json_t *o, esp_error *e)
+{
+	char *s = esp_json_line(o);
+	if (!s)
+		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+	esp_status st = write_line(j, s, strlen(s), e);
+	free(s);
+	return st;
 }
 
 esp_status esp_jsonl_session(esp_jsonl *j, const esp_session_info *si, esp_error *e)
@@ -370,9 +383,12 @@ esp_status esp_jsonl_session(esp_jsonl *j, const esp_session_info *si, esp_error
 	return emit(j, esp_json_session(si), e);
 }
 
+/* The hot path: no Jansson object per record (jsonl_rec.h), same bytes. */
 esp_status esp_jsonl_record(esp_jsonl *j, const esp_record *r, esp_error *e)
 {
-	return emit(j, esp_json_record(r), e);
+	if (!esp_json_record_write(&j->line, r))
+		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+	return write_line(j, j->line.p, j->line.n, e);
 }
 
 esp_status esp_jsonl_summary(esp_jsonl *j, const esp_summary *s, uint64_t records, esp_error *e)
@@ -394,6 +410,8 @@ esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e)
 	esp_status st = esp_jsonl_flush(j, e);
 	if (!j->is_stdout && fclose(j->f) != 0 && st == ESP_OK)
 		st = esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+	esp_jbuf_free(&j->line);
+	free(j->iobuf);
 	free(j);
 	return st;
 }

@@ -3,7 +3,9 @@
  * esp_record, a `summary` record last. Builds each object with Jansson and
  * writes it in one piece (`t` with exactly six decimals), so a file cut between lines is valid up to
  * its last line. Never decodes the protocol: it serialises what the decoder
- * put in the record. The writer owns its FILE (stdout is flushed, not
+ * put in the record. Session and summary are built with Jansson; records,
+ * the hot path, are written directly by jsonl_rec.c to the same bytes.
+ * The writer owns its FILE (stdout is flushed, not
  * closed); esp_jsonl_close frees it. The esp_json_* builders return new
  * references the caller must json_decref.
  */
@@ -14,9 +16,8 @@
 
 #include "core/err.h"
 #include "core/esp_decode.h"
+#include "write/jsonl_rec.h"
 #include "write/sinks.h"
-
-#define ESP_JSON_HEX_MAX 256 /* raw bytes shown as hex, at most; "len" gives the whole */
 
 typedef struct esp_jsonl esp_jsonl;
 
@@ -33,6 +34,12 @@ esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e);
 json_t *esp_json_session(const esp_session_info *si);
 json_t *esp_json_record(const esp_record *r);
 json_t *esp_json_summary(const esp_summary *s, uint64_t records);
+/* One line's text as the file carries it (no newline): o dumped compactly in
+ * key order, `t` rewritten with six decimals. Takes the reference to o;
+ * the caller frees the string. NULL if out of memory. Records are written
+ * by esp_json_record_write (jsonl_rec.h), held to produce exactly
+ * esp_json_line(esp_json_record(r)). */
+char *esp_json_line(json_t *o);
 /* Seconds since start with microsecond resolution, as `t` carries it. */
 double esp_json_seconds(uint64_t ns);
 

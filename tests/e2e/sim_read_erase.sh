@@ -24,4 +24,18 @@ stop_sim re2
 check "erase-all: flasher exits 0" [ "$FLASH_RC" -eq 0 ]
 check "erase-all: 4 MB of 0xFF" erased "$WORK/re.flash" 0 4194304
 check "erase-all: ERASE_FLASH in the log" log_has re2 '"op":"ERASE_FLASH"'
-finish 10
+# Every simulated chip: write with verify, read back, compare (bootloader offset per chip).
+make_images "$WORK/s" 65536
+for spec in esp8266:0x0 esp32:0x1000 esp32s3:0x0 esp32c3:0x0; do
+	chip=${spec%%:*} bl=${spec#*:}
+	start_sim "rb$chip" --chip "$chip" --flash "$WORK/rb$chip.flash" -j "$WORK/rb$chip.jsonl"
+	flash "rb$chip" write "$bl=$WORK/s/bl.bin" 0x10000="$WORK/s/app.bin" verify \
+		read 0x10000 65536 "$WORK/rb$chip.app" read "$bl" 16384 "$WORK/rb$chip.bl"
+	stop_sim "rb$chip"
+	check "$chip: write+verify+read: flasher exits 0" [ "$FLASH_RC" -eq 0 ]
+	check "$chip: esptool-js verified both regions" [ "$(grep -c 'Hash of data verified' "$WORK/rb$chip.out")" -eq 2 ]
+	check "$chip: app read back byte for byte" cmp -s "$WORK/rb$chip.app" "$WORK/s/app.bin"
+	check "$chip: bootloader read back byte for byte" cmp -s "$WORK/rb$chip.bl" "$WORK/s/bl.bin"
+	check "$chip: the flash file holds the app" region_is "$WORK/rb$chip.flash" 0x10000 "$WORK/s/app.bin"
+done
+finish 30

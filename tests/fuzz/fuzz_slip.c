@@ -12,6 +12,10 @@ typedef struct {
 	size_t n;
 	uint64_t hash; /* over every unit's kind, flags, lengths and payload */
 	size_t units, max_frame;
+	/* What the previous unit obliges this one to be: after a closed frame
+	 * shorter than any command (body < 8, not 4) or after a piece cut off
+	 * by a resync, only a frame opened by 0xC0 may follow. */
+	int need_c0;
 } sink;
 
 static uint64_t mix(uint64_t h, const uint8_t *p, size_t n)
@@ -36,6 +40,12 @@ static void on_unit(const esp_unit *u, void *user)
 	    (u->wire_len < 3 || u->wire[0] != ESP_SLIP_END || u->wire[u->wire_len - 1] != ESP_SLIP_END ||
 	     u->payload_len == 0))
 		abort();
+	if (s->need_c0 && (u->kind != ESP_UNIT_FRAME || u->wire[0] != ESP_SLIP_END))
+		abort(); /* a short frame was not followed by 0xC0 */
+	s->need_c0 = u->kind == ESP_UNIT_FRAME &&
+		     (((u->flags & (ESP_UF_TRUNCATED | ESP_UF_UNTERMINATED)) == 0 && u->payload_len < 8 &&
+		       u->payload_len != 4) ||
+		      (u->flags & (ESP_UF_TRUNCATED | ESP_UF_UNTERMINATED)) == ESP_UF_UNTERMINATED);
 	memcpy(s->wire + s->n, u->wire, u->wire_len);
 	s->n += u->wire_len;
 	uint8_t meta[1 + 2 + 8 + 8] = {(uint8_t)u->kind, (uint8_t)u->flags, (uint8_t)(u->flags >> 8)};

@@ -47,7 +47,8 @@ static void cmd(esp_sim *s, uint8_t op, const uint8_t *data, size_t n, uint32_t 
 	pkt[1] = op;
 	esp_put_u16le(pkt + 2, (uint16_t)n);
 	esp_put_u32le(pkt + 4, chk);
-	memcpy(pkt + 8, data, n);
+	if (n)
+		memcpy(pkt + 8, data, n);
 	size_t k = 0;
 	wire[k++] = 0xC0;
 	for (size_t i = 0; i < n + 8; i++) {

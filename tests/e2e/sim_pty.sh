@@ -1,0 +1,35 @@
+#!/bin/sh
+# sim_pty.sh: the pty side: --once ends with the session, --tap-out copies both directions, the link is ours.
+. "$top_srcdir/tests/e2e/sim_lib.sh"
+
+start_sim once --chip esp32 --once -j "$WORK/once.jsonl" --tap-out "$WORK/tapTX,$WORK/tapRX"
+timeout 10 cat "$WORK/tapTX" >"$WORK/tx.bin" 2>/dev/null &
+timeout 10 cat "$WORK/tapRX" >"$WORK/rx.bin" 2>/dev/null &
+sleep 0.2
+flash once detect
+i=0
+while kill -0 "$SIM_PID_once" 2>/dev/null && [ $i -lt 60 ]; do sleep 0.1; i=$((i + 1)); done
+check "--once: the sim ends by itself after the client closes" sh -c "! kill -0 $SIM_PID_once 2>/dev/null"
+wait "$SIM_PID_once"
+check "--once: exit status 0" [ $? -eq 0 ]
+check "--once: the link is removed" [ ! -e "$WORK/tty.once" ] && [ ! -L "$WORK/tty.once" ]
+check "the flasher connected" out_has once "^detect: ESP32\$"
+sleep 0.3
+tx=$(sed -n 's/.*"bytes_host_to_chip":\([0-9]*\).*/\1/p' "$WORK/once.jsonl")
+rx=$(sed -n 's/.*"bytes_chip_to_host":\([0-9]*\).*/\1/p' "$WORK/once.jsonl")
+check "--tap-out TX carried what the host sent ($tx bytes)" [ "$(wc -c <"$WORK/tx.bin")" -eq "$tx" ]
+check "--tap-out RX carried what the chip sent ($rx bytes)" [ "$(wc -c <"$WORK/rx.bin")" -eq "$rx" ]
+check "--tap-out TX starts with a SYNC frame" sh -c "head -c 2 '$WORK/tx.bin' | od -An -tx1 | grep -q 'c0 00'"
+
+: >"$WORK/taken"
+"$ESPTAP" sim --chip esp32 --link "$WORK/taken" >"$WORK/taken.err" 2>&1
+check "a link path that is a file is refused (exit 6)" [ $? -eq 6 ]
+check "the file is left alone" [ -f "$WORK/taken" ] && [ ! -L "$WORK/taken" ]
+"$ESPTAP" sim --chip esp32 --link "$WORK/x" --fault bogus:1 >"$WORK/bogus.err" 2>&1
+check "a bad fault spec is a usage error (exit 2)" [ $? -eq 2 ]
+check "the error names the spec" grep -q "bogus" "$WORK/bogus.err"
+"$ESPTAP" sim --help >"$WORK/help.txt"
+for k in drop: error: corrupt: brownout: boot-to-flash ignore-baud noise:; do
+	check "--help lists $k" grep -q -- "$k" "$WORK/help.txt"
+done
+finish 17
