@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ROM error 0x05, INVALID_MESSAGE: also what the ROM answers to a command it does not know */
+enum { ROM_ERR_UNSUPPORTED = 0x05 };
+
 static const char *mode_name(int m) { return m == MODE_ROM ? "rom" : m == MODE_STUB ? "stub" : NULL; }
 
 void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how)
@@ -19,6 +22,7 @@ void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how
 	else
 		esp_dec_note(r, ESP_NOTE_INFO, "chip-detected", "chip is %s (by %s)", ci->pretty, how);
 	d->chip = c;
+	d->detecting = false;
 	d->sum.chip = c;
 }
 
@@ -50,6 +54,7 @@ esp_decoder *esp_decoder_new(const esp_decoder_opts *o, esp_record_cb cb, void *
 	d->cur = -1;
 	d->late_op = -1;
 	d->last_data_op = -1;
+	d->detecting = true;
 	return d;
 }
 
@@ -67,7 +72,7 @@ const esp_summary *esp_decoder_summary(const esp_decoder *d) { return &d->sum; }
 
 static double ms_between(uint64_t a, uint64_t b) { return b > a ? (double)(b - a) / 1e6 : 0.0; }
 
-static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, const char *why)
+static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, const char *why, bool retry)
 {
 	esp_record t;
 	memset(&t, 0, offsetof(esp_record, fields));
@@ -82,8 +87,16 @@ static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, cons
 	t.opcode = p->op;
 	t.mode = mode_name(d->mode);
 	t.waited_ms = ms_between(p->ts_ns, ts);
-	esp_dec_note(&t, ESP_NOTE_ERROR, "timeout", "%s (frame %llu) got no reply: %s after %.1f ms (limit %u ms)",
-		     t.op ? t.op : "command", (unsigned long long)p->frame, why, t.waited_ms, p->timeout_ms);
+	char stray[96] = "";
+	if (p->stray)
+		snprintf(stray, sizeof stray, "; only a leftover reply (frame %llu) arrived meanwhile",
+			 (unsigned long long)p->stray);
+	/* A SYNC the host sends again is a connection attempt being retried: what
+	 * matters is whether a later one is answered, so it is not an error yet. */
+	esp_note_level lv = p->op == ESP_SYNC && retry ? ESP_NOTE_WARNING : ESP_NOTE_ERROR;
+	esp_dec_note(&t, lv, "timeout", "%s (frame %llu) got no reply: %s%s after %.1f ms (limit %u ms)%s",
+		     t.op ? t.op : "command", (unsigned long long)p->frame, p->reset ? "the chip rebooted; " : "", why,
+		     t.waited_ms, p->timeout_ms, stray);
 	d->sum.timeouts++;
 	d->late_frame = p->frame;
 	d->late_ts = p->ts_ns;
@@ -110,7 +123,7 @@ static void give_up(esp_decoder *d, esp_record *cur, uint64_t ts, int new_op, bo
 					  : at_end		  ? "input ended"
 					  : new_op == p->op	  ? "host re-sent it"
 								  : "host moved on";
-			emit_timeout(d, p, ts, why);
+			emit_timeout(d, p, ts, why, !at_end && new_op == p->op);
 		}
 		p->used = false;
 	}
@@ -127,7 +140,7 @@ static esp_pending *new_pending(esp_decoder *d, uint8_t op, const esp_unit *u)
 		for (int i = 1; i < ESP_PENDING_MAX; i++)
 			if (d->pend[i].ts_ns < slot->ts_ns)
 				slot = &d->pend[i];
-		emit_timeout(d, slot, u->ts_ns, "too many requests pending");
+		emit_timeout(d, slot, u->ts_ns, "too many requests pending", false);
 	}
 	memset(slot, 0, sizeof *slot);
 	slot->used = true;
@@ -165,6 +178,7 @@ static void malformed(esp_decoder *d, esp_record *r, const char *why)
 	r->type = ESP_REC_RAW;
 	d->unit->flags |= ESP_UF_MALFORMED;
 	d->sum.malformed++;
+	d->sum.undecoded++;
 	esp_dec_note(r, ESP_NOTE_ERROR, "malformed", "%s", why);
 }
 
@@ -201,6 +215,8 @@ static void do_command(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n
 		d->rf.active = d->rf.awaiting = false;
 	}
 	give_up(d, r, d->unit->ts_ns, op, false);
+	if (op != ESP_SYNC && op != ESP_READ_REG && op != ESP_GET_SECURITY_INFO)
+		d->detecting = false;
 	r->mode = mode_name(d->mode);
 	if (oi) {
 		r->op = oi->name;
@@ -267,7 +283,9 @@ static st_fmt pick_format(esp_decoder *d, const esp_op_info *oi, size_t n, const
 	return f;
 }
 
-static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, const uint8_t *b, size_t n,
+/* Decodes the status bytes and returns whether they are in the stub's order.
+ * A failure is not counted here: the caller knows whether it is expected. */
+static bool do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, const uint8_t *b, size_t n,
 		      size_t *data_len)
 {
 	st_fmt f = pick_format(d, oi, n, b);
@@ -278,7 +296,7 @@ static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, cons
 		*data_len = n;
 		d->unit->flags |= ESP_UF_MALFORMED;
 		d->sum.malformed++;
-		return;
+		return false;
 	}
 	int sl = n - f.rd >= (size_t)f.slen ? f.slen : 2;
 	r->has_status = true;
@@ -300,24 +318,105 @@ static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, cons
 		int k = snprintf(nm, sizeof nm, "ERROR_0x%02X", r->error);
 		r->status = esp_dec_strdup(d, nm, (size_t)k);
 	}
-	if (!r->status_ok) {
-		d->unit->flags |= ESP_UF_STATUS_ERR;
-		d->sum.error_statuses++;
-		const esp_err_info *e = f.stub ? esp_stub_error(s0) : esp_rom_error(s1);
-		esp_dec_note(r, ESP_NOTE_ERROR, "error-status", "%s reported %s (0x%02x%s%s)",
-			     f.stub ? "stub" : "ROM", r->status, r->error, e ? ": " : "", e ? e->text : "");
-	}
 	if (d->mode == MODE_UNKNOWN && (f.slen == 4 || (!f.stub && !r->status_ok)))
 		set_mode(d, MODE_ROM);
 	else if (d->mode == MODE_UNKNOWN && f.stub && !r->status_ok)
 		set_mode(d, MODE_STUB);
 	r->mode = mode_name(d->mode);
+	return f.stub;
+}
+
+static void status_error(esp_decoder *d, esp_record *r, bool stub)
+{
+	d->unit->flags |= ESP_UF_STATUS_ERR;
+	d->sum.error_statuses++;
+	const esp_err_info *e = stub ? esp_stub_error(r->error) : esp_rom_error(r->error);
+	esp_dec_note(r, ESP_NOTE_ERROR, "error-status", "%s reported %s (0x%02x%s%s)", stub ? "stub" : "ROM",
+		     r->status, r->error, e ? ": " : "", e ? e->text : "");
 }
 
 static void pair(esp_record *r, uint64_t frame, uint64_t ts)
 {
 	r->reply_to = frame;
 	r->latency_ms = ms_between(ts, r->ts_ns);
+}
+
+static const char *op_name(int op)
+{
+	const esp_op_info *oi = op >= 0 ? esp_op_lookup((uint8_t)op) : NULL;
+	return oi ? oi->name : "an unknown command";
+}
+
+/* The ROM's answer to a command it does not know: status 1, error 0x05. ROMs
+ * before the ESP32-S2 do not know GET_SECURITY_INFO, and flashers send it
+ * first to identify the chip, falling back to the magic register when it is
+ * rejected: that rejection, or the first one while the chip is being
+ * identified, is expected. The reply is remembered because the ROM repeats it. */
+static void unsupported(esp_decoder *d, esp_record *r, const esp_pending *req, uint8_t op, const uint8_t *p,
+			size_t n)
+{
+	bool expected = d->mode != MODE_STUB &&
+			(req->op == ESP_GET_SECURITY_INFO || (d->detecting && !d->unsup_frame));
+	char echo[48] = "";
+	if (op != req->op)
+		snprintf(echo, sizeof echo, " (its reply carries opcode 0x%02x)", op);
+	if (expected) {
+		d->sum.probe_rejections++;
+		if (req->op == ESP_GET_SECURITY_INFO)
+			esp_dec_note(r, ESP_NOTE_INFO, "unsupported-command",
+				     "this ROM does not know GET_SECURITY_INFO%s: expected during chip detection "
+				     "on ESP8266/ESP32; the flasher reads the magic register instead",
+				     echo);
+		else
+			esp_dec_note(r, ESP_NOTE_INFO, "unsupported-command",
+				     "the ROM rejected %s (0x%02x) as unsupported%s: expected while the flasher "
+				     "identifies the chip",
+				     op_name(req->op), req->op, echo);
+	} else {
+		status_error(d, r, false);
+		if (op != req->op) /* the echo of another opcode shows the ROM did not take it in */
+			esp_dec_note(r, ESP_NOTE_WARNING, "unsupported-command",
+				     "the ROM rejected %s (0x%02x) as unsupported%s", op_name(req->op), req->op, echo);
+	}
+	d->unsup_frame = req->frame;
+	d->unsup_ts = req->ts_ns;
+	d->unsup_op = op;
+	d->unsup_req_op = req->op;
+	d->unsup_expected = expected;
+	d->unsup_len = n <= sizeof d->unsup_bytes ? n : 0;
+	if (d->unsup_len)
+		memcpy(d->unsup_bytes, p, n);
+}
+
+/* Another copy of the last unsupported-command reply, while the host is not
+ * re-sending the command it rejected: a copy can still be on the line after
+ * the host has sent its next command, which it does not answer. */
+static bool is_unsup_repeat(esp_decoder *d, uint8_t op, const uint8_t *p, size_t n)
+{
+	if (!d->unsup_frame || find_pending(d, d->unsup_req_op))
+		return false;
+	if (d->unsup_len == n && memcmp(d->unsup_bytes, p, n) == 0)
+		return true;
+	return op == d->unsup_op && !find_pending(d, op);
+}
+
+static void unsup_repeat(esp_decoder *d, esp_record *r)
+{
+	pair(r, d->unsup_frame, d->unsup_ts);
+	r->op = op_name(d->unsup_req_op);
+	d->sum.extra_replies++;
+	if (!d->unsup_expected)
+		status_error(d, r, false);
+	char also[96] = "";
+	esp_pending *w = latest_pending(d);
+	if (w) {
+		w->stray = r->frame;
+		snprintf(also, sizeof also, ", still on the line: it does not answer %s (frame %llu)", op_name(w->op),
+			 (unsigned long long)w->frame);
+	}
+	esp_dec_note(r, d->unsup_expected ? ESP_NOTE_INFO : ESP_NOTE_WARNING, "unsupported-extra-reply",
+		     "repeat of the ROM's unsupported-command reply to %s (frame %llu)%s", op_name(d->unsup_req_op),
+		     (unsigned long long)d->unsup_frame, also);
 }
 
 static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
@@ -336,25 +435,27 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 	d->sum.responses++;
 	size_t bl = body_len(r, size, n - 8);
 	size_t dl = 0;
-	do_status(d, r, oi, p + 8, bl, &dl);
+	bool stubfmt = do_status(d, r, oi, p + 8, bl, &dl);
+	bool failed = r->has_status && !r->status_ok;
+	bool unsup = failed && !stubfmt && r->error == ROM_ERR_UNSUPPORTED;
 
-	esp_pending *req = find_pending(d, op);
-	if (!req && r->has_status && !r->status_ok && r->error == 0x05) {
-		req = latest_pending(d);
-		if (req) {
-			esp_dec_note(r, ESP_NOTE_WARNING, "unsupported-command",
-				     "the ROM rejected opcode 0x%02x as unsupported", req->op);
-			d->unsup_frame = req->frame;
-			d->unsup_ts = req->ts_ns;
-			d->unsup_op = op;
-		}
+	if (unsup && is_unsup_repeat(d, op, p, n)) {
+		unsup_repeat(d, r);
+		return;
 	}
+	esp_pending *req = find_pending(d, op);
+	if (!req && unsup) /* the ROM need not echo the opcode it rejects */
+		req = latest_pending(d);
 	if (req) {
 		pair(r, req->frame, req->ts_ns);
 		if (req->op != op) {
 			const esp_op_info *ri = esp_op_lookup(req->op);
 			r->op = ri ? ri->name : r->op;
 		}
+		if (unsup)
+			unsupported(d, r, req, op, p, n);
+		else if (failed)
+			status_error(d, r, stubfmt);
 		esp_dec_response_fields(d, r, req->op, req, p + 8, dl);
 		if (req->op == ESP_SYNC) {
 			d->sync_frame = req->frame;
@@ -363,16 +464,17 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 		if (req->op == ESP_READ_FLASH && r->status_ok && d->rf.awaiting) {
 			d->rf.awaiting = false;
 			d->rf.active = true;
+			d->rf.last_ts = r->ts_ns;
 			esp_md5_init(&d->rf.md5);
 		}
 		req->used = false;
 		return;
 	}
-	if (op == d->unsup_op && d->unsup_frame && r->has_status && !r->status_ok) {
-		pair(r, d->unsup_frame, d->unsup_ts);
-		esp_dec_note(r, ESP_NOTE_INFO, "unsupported-extra-reply", "repeat of the ROM's unsupported-command reply");
-	} else if (op == ESP_SYNC && d->sync_frame) {
+	if (failed)
+		status_error(d, r, stubfmt);
+	if (op == ESP_SYNC && d->sync_frame) {
 		pair(r, d->sync_frame, d->sync_ts);
+		d->sum.extra_replies++;
 		esp_dec_note(r, ESP_NOTE_INFO, "sync-extra-reply", "further reply to the SYNC of frame %llu",
 			     (unsigned long long)d->sync_frame);
 	} else if (d->late_op == op) {
@@ -382,6 +484,7 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 		d->late_op = -1;
 		esp_dec_response_fields(d, r, op, NULL, p + 8, dl);
 	} else {
+		d->sum.unsolicited++;
 		esp_dec_note(r, ESP_NOTE_WARNING, "unsolicited", "response to %s with no request pending",
 			     r->op ? r->op : "an unknown opcode");
 		esp_dec_response_fields(d, r, op, NULL, p + 8, dl);
@@ -392,6 +495,7 @@ static void do_ohai(esp_decoder *d, esp_record *r)
 {
 	r->type = ESP_REC_RESPONSE;
 	r->op = "OHAI";
+	d->sum.responses++;
 	set_mode(d, MODE_STUB);
 	r->mode = "stub";
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
@@ -411,8 +515,12 @@ static void do_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t
 	esp_readflash *rf = &d->rf;
 	r->type = ESP_REC_RESPONSE;
 	r->mode = "stub";
-	pair(r, rf->frame, r->ts_ns);
-	r->latency_ms = 0;
+	d->sum.responses++;
+	/* reply_to names the READ_FLASH; the latency is the wait since the flow's
+	 * previous frame (its reply, the host's last ack or the previous packet) */
+	r->reply_to = rf->frame;
+	r->latency_ms = ms_between(rf->last_ts, r->ts_ns);
+	rf->last_ts = r->ts_ns;
 	if (rf->received < rf->length) {
 		r->op = "READ_FLASH_DATA";
 		esp_dec_field_u(r, "offset", ESP_F_HEX, (uint64_t)rf->offset + rf->received);
@@ -454,10 +562,29 @@ static void do_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p)
 	r->type = ESP_REC_COMMAND;
 	r->op = "READ_FLASH_ACK";
 	r->mode = "stub";
+	d->sum.commands++;
+	d->rf.last_ts = r->ts_ns;
 	esp_dec_field_u(r, "acked", ESP_F_UINT, acked);
 	if (acked != d->rf.received)
 		esp_dec_note(r, ESP_NOTE_WARNING, "ack-mismatch", "host acknowledges %u bytes, %u were sent", acked,
 			     d->rf.received);
+}
+
+/* The cut-off start of another copy of the ROM's unsupported-command reply:
+ * esptool flushes its input after that reply, so its trace keeps only the
+ * bytes it had already read. */
+static bool leftover_unsup(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
+{
+	if (!(d->unit->flags & (ESP_UF_UNTERMINATED | ESP_UF_TRUNCATED)) || n == 0 || n >= d->unsup_len ||
+	    memcmp(p, d->unsup_bytes, n) != 0)
+		return false;
+	r->type = ESP_REC_RAW;
+	d->sum.undecoded++;
+	esp_dec_note(r, d->unsup_expected ? ESP_NOTE_INFO : ESP_NOTE_WARNING, "unsupported-extra-reply",
+		     "first %zu bytes of another copy of the ROM's unsupported-command reply to %s (frame %llu); "
+		     "the rest is missing (the flasher flushed its input)",
+		     n, op_name(d->unsup_req_op), (unsigned long long)d->unsup_frame);
+	return true;
 }
 
 static void do_frame(esp_decoder *d, esp_record *r)
@@ -479,7 +606,8 @@ static void do_frame(esp_decoder *d, esp_record *r)
 			}
 			do_response(d, r, p, n);
 		} else if (n < 8) {
-			malformed(d, r, "response shorter than its 8-byte header");
+			if (!leftover_unsup(d, r, p, n))
+				malformed(d, r, "response shorter than its 8-byte header");
 		} else {
 			malformed(d, r, "response direction byte is not 0x01");
 		}
@@ -505,9 +633,39 @@ static bool printable(const uint8_t *p, size_t n)
 	return true;
 }
 
+static bool contains(const uint8_t *p, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (size_t i = 0; i + k <= n; i++)
+		if (p[i] == (uint8_t)s[0] && memcmp(p + i, s, k) == 0)
+			return true;
+	return false;
+}
+
+/* The ROM's boot banner ("rst:0x.." from the ESP32 on, "rst cause:" on the
+ * ESP8266): the chip rebooted, so whatever ran from RAM (the stub) is gone and
+ * requests in flight will not be answered. Which loader answers next (ROM
+ * download mode or an application) the next frames tell. */
+static void chip_rebooted(esp_decoder *d, esp_record *r)
+{
+	bool busy = d->sum.frames > 0;
+	esp_dec_note(r, busy ? ESP_NOTE_WARNING : ESP_NOTE_INFO, "chip-reboot", "%s%s",
+		     busy ? "the chip rebooted during the session" : "the chip booted",
+		     d->mode == MODE_STUB ? ": the stub is no longer running" : "");
+	d->mode = MODE_UNKNOWN;
+	d->rf.active = d->rf.awaiting = false;
+	d->expect_ohai = false;
+	for (int i = 0; i < ESP_PENDING_MAX; i++)
+		if (d->pend[i].used)
+			d->pend[i].reset = true;
+}
+
 void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 {
 	esp_record *r = &d->rec;
+	/* verdicts are the decoder's own: a capture recorded by an older decoder
+	 * brings its flags, which are recomputed here */
+	u->flags &= (uint16_t) ~(ESP_UF_STATUS_ERR | ESP_UF_CHECKSUM_BAD | ESP_UF_MALFORMED);
 	memset(r, 0, offsetof(esp_record, fields));
 	r->n_fields = 0;
 	r->n_notes = 0;
@@ -544,6 +702,9 @@ void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 			r->text = (const char *)u->payload;
 			r->text_len = u->payload_len;
 		}
+		if (u->dir == ESP_DIR_C2H && (contains(u->payload, u->payload_len, "rst:0x") ||
+					      contains(u->payload, u->payload_len, "rst cause:")))
+			chip_rebooted(d, r);
 		break;
 	default:
 		r->type = ESP_REC_EVENT;

@@ -29,6 +29,8 @@ typedef struct {
 	uint32_t a[4];      /* request words the reply needs (addr, size, new baud ...) */
 	bool reply_optional; /* MEM_END with an entry point: the code may start at once */
 	int region;         /* SPI_FLASH_MD5: region it checks, -1 if none */
+	uint64_t stray;     /* a leftover reply that arrived while waiting, not its own */
+	bool reset;         /* the chip rebooted while this request waited */
 } esp_pending;
 
 typedef struct {
@@ -36,6 +38,7 @@ typedef struct {
 	bool awaiting;     /* READ_FLASH sent, reply not yet seen */
 	uint32_t offset, length, packet_size, received;
 	uint64_t frame;    /* the READ_FLASH request */
+	uint64_t last_ts;  /* last frame of the flow (reply, ack or data): data packets' latency */
 	esp_md5 md5;
 } esp_readflash;
 
@@ -55,9 +58,15 @@ struct esp_decoder {
 
 	/* the SYNC whose first reply paired: later identical replies point at it */
 	uint64_t sync_frame, sync_ts;
-	/* the request a ROM "unsupported command" reply answered: repeats point at it */
+	/* the request a ROM "unsupported command" reply answered: repeats point at it.
+	 * The ROM sends the same reply bytes again; a copy is kept to recognise them. */
 	uint64_t unsup_frame, unsup_ts;
-	uint8_t unsup_op;
+	uint8_t unsup_op, unsup_req_op;
+	bool unsup_expected;  /* it answered a detection probe: not an error */
+	uint8_t unsup_bytes[16];
+	size_t unsup_len;     /* 0: none seen, or too long to keep */
+	/* chip detection in progress: only SYNC, READ_REG and GET_SECURITY_INFO so far */
+	bool detecting;
 
 	/* last data block seen, for retries */
 	int last_data_op;
