@@ -70,7 +70,7 @@ const esp_summary *esp_decoder_summary(const esp_decoder *d) { return &d->sum; }
 
 /* ---- pending requests and timeouts -------------------------------------- */
 
-static double ms_between(uint64_t a, uint64_t b) { return b > a ? (double)(b - a) / 1e6 : 0.0; }
+double esp_dec_ms_between(uint64_t a, uint64_t b) { return b > a ? (double)(b - a) / 1e6 : 0.0; }
 
 static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, const char *why, bool retry)
 {
@@ -86,7 +86,7 @@ static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, cons
 	t.op = oi ? oi->name : NULL;
 	t.opcode = p->op;
 	t.mode = mode_name(d->mode);
-	t.waited_ms = ms_between(p->ts_ns, ts);
+	t.waited_ms = esp_dec_ms_between(p->ts_ns, ts);
 	char stray[96] = "";
 	if (p->stray)
 		snprintf(stray, sizeof stray, "; only a leftover reply (frame %llu) arrived meanwhile",
@@ -112,7 +112,7 @@ static void give_up(esp_decoder *d, esp_record *cur, uint64_t ts, int new_op, bo
 		esp_pending *p = &d->pend[i];
 		if (!p->used)
 			continue;
-		double waited = ms_between(p->ts_ns, ts);
+		double waited = esp_dec_ms_between(p->ts_ns, ts);
 		if (p->reply_optional) {
 			if (cur)
 				esp_dec_note(cur, ESP_NOTE_INFO, "mem-end-unanswered",
@@ -153,7 +153,7 @@ static esp_pending *new_pending(esp_decoder *d, uint8_t op, const esp_unit *u)
 	return slot;
 }
 
-static esp_pending *find_pending(esp_decoder *d, uint8_t op)
+esp_pending *esp_dec_find_pending(esp_decoder *d, uint8_t op)
 {
 	esp_pending *best = NULL;
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
@@ -162,7 +162,7 @@ static esp_pending *find_pending(esp_decoder *d, uint8_t op)
 	return best;
 }
 
-static esp_pending *latest_pending(esp_decoder *d)
+esp_pending *esp_dec_latest_pending(esp_decoder *d)
 {
 	esp_pending *best = NULL;
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
@@ -326,7 +326,7 @@ static bool do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, cons
 	return f.stub;
 }
 
-static void status_error(esp_decoder *d, esp_record *r, bool stub)
+void esp_dec_status_error(esp_decoder *d, esp_record *r, bool stub)
 {
 	d->unit->flags |= ESP_UF_STATUS_ERR;
 	d->sum.error_statuses++;
@@ -335,88 +335,16 @@ static void status_error(esp_decoder *d, esp_record *r, bool stub)
 		     r->status, r->error, e ? ": " : "", e ? e->text : "");
 }
 
-static void pair(esp_record *r, uint64_t frame, uint64_t ts)
+void esp_dec_pair(esp_record *r, uint64_t frame, uint64_t ts)
 {
 	r->reply_to = frame;
-	r->latency_ms = ms_between(ts, r->ts_ns);
+	r->latency_ms = esp_dec_ms_between(ts, r->ts_ns);
 }
 
-static const char *op_name(int op)
+const char *esp_dec_op_name(int op)
 {
 	const esp_op_info *oi = op >= 0 ? esp_op_lookup((uint8_t)op) : NULL;
 	return oi ? oi->name : "an unknown command";
-}
-
-/* The ROM's answer to a command it does not know: status 1, error 0x05. ROMs
- * before the ESP32-S2 do not know GET_SECURITY_INFO, and flashers send it
- * first to identify the chip, falling back to the magic register when it is
- * rejected: that rejection, or the first one while the chip is being
- * identified, is expected. The reply is remembered because the ROM repeats it. */
-static void unsupported(esp_decoder *d, esp_record *r, const esp_pending *req, uint8_t op, const uint8_t *p,
-			size_t n)
-{
-	bool expected = d->mode != MODE_STUB &&
-			(req->op == ESP_GET_SECURITY_INFO || (d->detecting && !d->unsup_frame));
-	char echo[48] = "";
-	if (op != req->op)
-		snprintf(echo, sizeof echo, " (its reply carries opcode 0x%02x)", op);
-	if (expected) {
-		d->sum.probe_rejections++;
-		if (req->op == ESP_GET_SECURITY_INFO)
-			esp_dec_note(r, ESP_NOTE_INFO, "unsupported-command",
-				     "this ROM does not know GET_SECURITY_INFO%s: expected during chip detection "
-				     "on ESP8266/ESP32; the flasher reads the magic register instead",
-				     echo);
-		else
-			esp_dec_note(r, ESP_NOTE_INFO, "unsupported-command",
-				     "the ROM rejected %s (0x%02x) as unsupported%s: expected while the flasher "
-				     "identifies the chip",
-				     op_name(req->op), req->op, echo);
-	} else {
-		status_error(d, r, false);
-		if (op != req->op) /* the echo of another opcode shows the ROM did not take it in */
-			esp_dec_note(r, ESP_NOTE_WARNING, "unsupported-command",
-				     "the ROM rejected %s (0x%02x) as unsupported%s", op_name(req->op), req->op, echo);
-	}
-	d->unsup_frame = req->frame;
-	d->unsup_ts = req->ts_ns;
-	d->unsup_op = op;
-	d->unsup_req_op = req->op;
-	d->unsup_expected = expected;
-	d->unsup_len = n <= sizeof d->unsup_bytes ? n : 0;
-	if (d->unsup_len)
-		memcpy(d->unsup_bytes, p, n);
-}
-
-/* Another copy of the last unsupported-command reply, while the host is not
- * re-sending the command it rejected: a copy can still be on the line after
- * the host has sent its next command, which it does not answer. */
-static bool is_unsup_repeat(esp_decoder *d, uint8_t op, const uint8_t *p, size_t n)
-{
-	if (!d->unsup_frame || find_pending(d, d->unsup_req_op))
-		return false;
-	if (d->unsup_len == n && memcmp(d->unsup_bytes, p, n) == 0)
-		return true;
-	return op == d->unsup_op && !find_pending(d, op);
-}
-
-static void unsup_repeat(esp_decoder *d, esp_record *r)
-{
-	pair(r, d->unsup_frame, d->unsup_ts);
-	r->op = op_name(d->unsup_req_op);
-	d->sum.extra_replies++;
-	if (!d->unsup_expected)
-		status_error(d, r, false);
-	char also[96] = "";
-	esp_pending *w = latest_pending(d);
-	if (w) {
-		w->stray = r->frame;
-		snprintf(also, sizeof also, ", still on the line: it does not answer %s (frame %llu)", op_name(w->op),
-			 (unsigned long long)w->frame);
-	}
-	esp_dec_note(r, d->unsup_expected ? ESP_NOTE_INFO : ESP_NOTE_WARNING, "unsupported-extra-reply",
-		     "repeat of the ROM's unsupported-command reply to %s (frame %llu)%s", op_name(d->unsup_req_op),
-		     (unsigned long long)d->unsup_frame, also);
 }
 
 static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
@@ -439,23 +367,21 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 	bool failed = r->has_status && !r->status_ok;
 	bool unsup = failed && !stubfmt && r->error == ROM_ERR_UNSUPPORTED;
 
-	if (unsup && is_unsup_repeat(d, op, p, n)) {
-		unsup_repeat(d, r);
+	if (unsup && esp_dec_unsup_repeat(d, r, op, p, n))
 		return;
-	}
-	esp_pending *req = find_pending(d, op);
+	esp_pending *req = esp_dec_find_pending(d, op);
 	if (!req && unsup) /* the ROM need not echo the opcode it rejects */
-		req = latest_pending(d);
+		req = esp_dec_latest_pending(d);
 	if (req) {
-		pair(r, req->frame, req->ts_ns);
+		esp_dec_pair(r, req->frame, req->ts_ns);
 		if (req->op != op) {
 			const esp_op_info *ri = esp_op_lookup(req->op);
 			r->op = ri ? ri->name : r->op;
 		}
 		if (unsup)
-			unsupported(d, r, req, op, p, n);
+			esp_dec_unsupported(d, r, req, op, p, n);
 		else if (failed)
-			status_error(d, r, stubfmt);
+			esp_dec_status_error(d, r, stubfmt);
 		esp_dec_response_fields(d, r, req->op, req, p + 8, dl);
 		if (req->op == ESP_SYNC) {
 			d->sync_frame = req->frame;
@@ -471,14 +397,14 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 		return;
 	}
 	if (failed)
-		status_error(d, r, stubfmt);
+		esp_dec_status_error(d, r, stubfmt);
 	if (op == ESP_SYNC && d->sync_frame) {
-		pair(r, d->sync_frame, d->sync_ts);
+		esp_dec_pair(r, d->sync_frame, d->sync_ts);
 		d->sum.extra_replies++;
 		esp_dec_note(r, ESP_NOTE_INFO, "sync-extra-reply", "further reply to the SYNC of frame %llu",
 			     (unsigned long long)d->sync_frame);
 	} else if (d->late_op == op) {
-		pair(r, d->late_frame, d->late_ts);
+		esp_dec_pair(r, d->late_frame, d->late_ts);
 		esp_dec_note(r, ESP_NOTE_WARNING, "late-reply", "reply arrived after the host gave up on frame %llu",
 			     (unsigned long long)d->late_frame);
 		d->late_op = -1;
@@ -502,89 +428,12 @@ static void do_ohai(esp_decoder *d, esp_record *r)
 		if (d->pend[i].used && d->pend[i].reply_optional)
 			d->pend[i].used = false;
 	if (d->expect_ohai) {
-		pair(r, d->mem_end_frame, d->mem_end_ts);
+		esp_dec_pair(r, d->mem_end_frame, d->mem_end_ts);
 		esp_dec_note(r, ESP_NOTE_INFO, "stub-running", "the flasher stub is running");
 	} else {
 		esp_dec_note(r, ESP_NOTE_WARNING, "unexpected-ohai", "stub greeting without a stub upload seen");
 	}
 	d->expect_ohai = false;
-}
-
-static void do_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
-{
-	esp_readflash *rf = &d->rf;
-	r->type = ESP_REC_RESPONSE;
-	r->mode = "stub";
-	d->sum.responses++;
-	/* reply_to names the READ_FLASH; the latency is the wait since the flow's
-	 * previous frame (its reply, the host's last ack or the previous packet) */
-	r->reply_to = rf->frame;
-	r->latency_ms = ms_between(rf->last_ts, r->ts_ns);
-	rf->last_ts = r->ts_ns;
-	if (rf->received < rf->length) {
-		r->op = "READ_FLASH_DATA";
-		esp_dec_field_u(r, "offset", ESP_F_HEX, (uint64_t)rf->offset + rf->received);
-		esp_dec_field_u(r, "len", ESP_F_UINT, n);
-		uint32_t want = rf->length - rf->received;
-		if (rf->packet_size && want > rf->packet_size)
-			want = rf->packet_size;
-		if (n != want)
-			esp_dec_note(r, ESP_NOTE_ERROR, "read-packet-size", "expected %u bytes, got %zu", want, n);
-		esp_md5_update(&rf->md5, p, n);
-		rf->received += (uint32_t)n;
-		d->sum.read_flash_packets++;
-		return;
-	}
-	r->op = "READ_FLASH_DIGEST";
-	char got[33], want[33];
-	esp_md5_hex_of(&rf->md5, got);
-	if (n == 16)
-		esp_md5_hex(p, want);
-	else
-		snprintf(want, sizeof want, "%s", "");
-	esp_dec_field_s(d, r, "md5", "%s", want);
-	esp_dec_field_s(d, r, "md5_data", "%s", got);
-	if (n != 16) {
-		esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch", "digest frame has %zu bytes, not 16", n);
-	} else if (strcmp(got, want) != 0) {
-		esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch", "stub says %s, data received hashes to %s",
-			     want, got);
-	} else {
-		esp_dec_note(r, ESP_NOTE_INFO, "read-digest-ok", "MD5 of the %u bytes read matches", rf->received);
-	}
-	rf->active = false;
-}
-
-static void do_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p)
-{
-	esp_cursor c = esp_cursor_make(p, 4);
-	uint32_t acked = esp_u32le(&c);
-	r->type = ESP_REC_COMMAND;
-	r->op = "READ_FLASH_ACK";
-	r->mode = "stub";
-	d->sum.commands++;
-	d->rf.last_ts = r->ts_ns;
-	esp_dec_field_u(r, "acked", ESP_F_UINT, acked);
-	if (acked != d->rf.received)
-		esp_dec_note(r, ESP_NOTE_WARNING, "ack-mismatch", "host acknowledges %u bytes, %u were sent", acked,
-			     d->rf.received);
-}
-
-/* The cut-off start of another copy of the ROM's unsupported-command reply:
- * esptool flushes its input after that reply, so its trace keeps only the
- * bytes it had already read. */
-static bool leftover_unsup(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
-{
-	if (!(d->unit->flags & (ESP_UF_UNTERMINATED | ESP_UF_TRUNCATED)) || n == 0 || n >= d->unsup_len ||
-	    memcmp(p, d->unsup_bytes, n) != 0)
-		return false;
-	r->type = ESP_REC_RAW;
-	d->sum.undecoded++;
-	esp_dec_note(r, d->unsup_expected ? ESP_NOTE_INFO : ESP_NOTE_WARNING, "unsupported-extra-reply",
-		     "first %zu bytes of another copy of the ROM's unsupported-command reply to %s (frame %llu); "
-		     "the rest is missing (the flasher flushed its input)",
-		     n, op_name(d->unsup_req_op), (unsigned long long)d->unsup_frame);
-	return true;
 }
 
 static void do_frame(esp_decoder *d, esp_record *r)
@@ -595,7 +444,7 @@ static void do_frame(esp_decoder *d, esp_record *r)
 	d->sum.frames++;
 	if (u->dir == ESP_DIR_C2H) {
 		if (d->rf.active && (d->rf.received < d->rf.length || n == 16)) {
-			do_read_data(d, r, p, n);
+			esp_dec_read_data(d, r, p, n);
 		} else if (n == 4 && memcmp(p, "OHAI", 4) == 0) {
 			do_ohai(d, r);
 		} else if (n >= 8 && p[0] == 0x01) {
@@ -606,14 +455,14 @@ static void do_frame(esp_decoder *d, esp_record *r)
 			}
 			do_response(d, r, p, n);
 		} else if (n < 8) {
-			if (!leftover_unsup(d, r, p, n))
+			if (!esp_dec_unsup_leftover(d, r, p, n))
 				malformed(d, r, "response shorter than its 8-byte header");
 		} else {
 			malformed(d, r, "response direction byte is not 0x01");
 		}
 	} else if (u->dir == ESP_DIR_H2C) {
 		if (d->rf.active && n == 4)
-			do_read_ack(d, r, p);
+			esp_dec_read_ack(d, r, p);
 		else if (n >= 8 && p[0] == 0x00)
 			do_command(d, r, p, n);
 		else if (n < 8)
@@ -631,33 +480,6 @@ static bool printable(const uint8_t *p, size_t n)
 		if (p[i] < 0x20 ? (p[i] != '\n' && p[i] != '\r' && p[i] != '\t') : p[i] >= 0x7F)
 			return false;
 	return true;
-}
-
-static bool contains(const uint8_t *p, size_t n, const char *s)
-{
-	size_t k = strlen(s);
-	for (size_t i = 0; i + k <= n; i++)
-		if (p[i] == (uint8_t)s[0] && memcmp(p + i, s, k) == 0)
-			return true;
-	return false;
-}
-
-/* The ROM's boot banner ("rst:0x.." from the ESP32 on, "rst cause:" on the
- * ESP8266): the chip rebooted, so whatever ran from RAM (the stub) is gone and
- * requests in flight will not be answered. Which loader answers next (ROM
- * download mode or an application) the next frames tell. */
-static void chip_rebooted(esp_decoder *d, esp_record *r)
-{
-	bool busy = d->sum.frames > 0;
-	esp_dec_note(r, busy ? ESP_NOTE_WARNING : ESP_NOTE_INFO, "chip-reboot", "%s%s",
-		     busy ? "the chip rebooted during the session" : "the chip booted",
-		     d->mode == MODE_STUB ? ": the stub is no longer running" : "");
-	d->mode = MODE_UNKNOWN;
-	d->rf.active = d->rf.awaiting = false;
-	d->expect_ohai = false;
-	for (int i = 0; i < ESP_PENDING_MAX; i++)
-		if (d->pend[i].used)
-			d->pend[i].reset = true;
 }
 
 void esp_decoder_unit(esp_decoder *d, esp_unit *u)
@@ -702,9 +524,8 @@ void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 			r->text = (const char *)u->payload;
 			r->text_len = u->payload_len;
 		}
-		if (u->dir == ESP_DIR_C2H && (contains(u->payload, u->payload_len, "rst:0x") ||
-					      contains(u->payload, u->payload_len, "rst cause:")))
-			chip_rebooted(d, r);
+		if (u->dir == ESP_DIR_C2H)
+			esp_dec_boot_banner(d, r, u->payload, u->payload_len);
 		break;
 	default:
 		r->type = ESP_REC_EVENT;

@@ -1,6 +1,8 @@
-/* esp_decode_int.h: the decoder's context, shared by its three source files
+/* esp_decode_int.h: the decoder's context, shared by its four source files
  * (esp_decode.c: framing, pairing, session, timeouts; esp_fields.c: payload
- * fields per opcode; esp_flash.c: flash regions, inflate, MD5, image header).
+ * fields per opcode; esp_flash.c: flash regions, inflate, MD5, image header;
+ * esp_replies.c: unsupported-command replies and their repeats, the
+ * READ_FLASH stream, reboots).
  * Internal to src/core: nothing outside the decoder includes it. The context
  * owns every buffer it points to; esp_decoder_free releases them. Strings put
  * into a record live in the context's scratch buffer until the next record.
@@ -106,6 +108,23 @@ void esp_dec_note(esp_record *r, esp_note_level lv, const char *code, const char
 	__attribute__((format(printf, 4, 5)));
 char *esp_dec_strdup(esp_decoder *d, const char *s, size_t n);
 void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how);
+
+/* Driver helpers (esp_decode.c). */
+double esp_dec_ms_between(uint64_t a, uint64_t b);
+void esp_dec_pair(esp_record *r, uint64_t frame, uint64_t ts); /* reply_to and latency */
+void esp_dec_status_error(esp_decoder *d, esp_record *r, bool stub); /* flag, count, note */
+esp_pending *esp_dec_find_pending(esp_decoder *d, uint8_t op);  /* oldest waiting for op */
+esp_pending *esp_dec_latest_pending(esp_decoder *d);           /* newest that needs a reply */
+const char *esp_dec_op_name(int op);
+
+/* Chip output beyond one reply per request (esp_replies.c). */
+void esp_dec_unsupported(esp_decoder *d, esp_record *r, const esp_pending *req, uint8_t op, const uint8_t *p,
+			 size_t n);
+bool esp_dec_unsup_repeat(esp_decoder *d, esp_record *r, uint8_t op, const uint8_t *p, size_t n);
+bool esp_dec_unsup_leftover(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
+void esp_dec_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
+void esp_dec_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p);
+void esp_dec_boot_banner(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
 
 /* Payload fields (esp_fields.c). */
 void esp_dec_command_fields(esp_decoder *d, esp_record *r, uint8_t op, const uint8_t *body, size_t n,
