@@ -355,14 +355,15 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 	/* the breakdown shows only when non-zero, so that the counts add up */
 	char rep[64] = "", und[48] = "", uns[48] = "", probes[96] = "";
 	if (s->extra_replies)
-		snprintf(rep, sizeof rep, " incl. %llu repeated replies", (unsigned long long)s->extra_replies);
+		snprintf(rep, sizeof rep, " incl. %llu repeated repl%s", (unsigned long long)s->extra_replies,
+			 s->extra_replies == 1 ? "y" : "ies");
 	if (s->undecoded)
 		snprintf(und, sizeof und, ", %llu undecoded", (unsigned long long)s->undecoded);
 	if (s->unsolicited)
 		snprintf(uns, sizeof uns, ", %llu unsolicited", (unsigned long long)s->unsolicited);
 	if (s->probe_rejections)
-		snprintf(probes, sizeof probes, " (+%llu expected unsupported-command replies in chip detection)",
-			 (unsigned long long)s->probe_rejections);
+		snprintf(probes, sizeof probes, " (+%llu expected unsupported-command repl%s in chip detection)",
+			 (unsigned long long)s->probe_rejections, s->probe_rejections == 1 ? "y" : "ies");
 	fprintf(f, "-- summary: %llu frames (%llu commands, %llu responses%s%s%s), %llu raw, %llu events, %llu timeouts, "
 		   "%llu checksum errors, %llu error statuses%s\n",
 		(unsigned long long)s->frames, (unsigned long long)s->commands, (unsigned long long)s->responses, rep,
