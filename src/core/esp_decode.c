@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ROM error 0x05, INVALID_MESSAGE: also what the ROM answers to a command it does not know */
+enum { ROM_ERR_UNSUPPORTED = 0x05 };
+
 static const char *mode_name(int m) { return m == MODE_ROM ? "rom" : m == MODE_STUB ? "stub" : NULL; }
 
 void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how)
@@ -19,6 +22,7 @@ void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how
 	else
 		esp_dec_note(r, ESP_NOTE_INFO, "chip-detected", "chip is %s (by %s)", ci->pretty, how);
 	d->chip = c;
+	d->detecting = false;
 	d->sum.chip = c;
 }
 
@@ -50,6 +54,7 @@ esp_decoder *esp_decoder_new(const esp_decoder_opts *o, esp_record_cb cb, void *
 	d->cur = -1;
 	d->late_op = -1;
 	d->last_data_op = -1;
+	d->detecting = true;
 	return d;
 }
 
@@ -65,9 +70,9 @@ const esp_summary *esp_decoder_summary(const esp_decoder *d) { return &d->sum; }
 
 /* ---- pending requests and timeouts -------------------------------------- */
 
-static double ms_between(uint64_t a, uint64_t b) { return b > a ? (double)(b - a) / 1e6 : 0.0; }
+double esp_dec_ms_between(uint64_t a, uint64_t b) { return b > a ? (double)(b - a) / 1e6 : 0.0; }
 
-static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, const char *why)
+static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, const char *why, bool retry)
 {
 	esp_record t;
 	memset(&t, 0, offsetof(esp_record, fields));
@@ -81,9 +86,17 @@ static void emit_timeout(esp_decoder *d, const esp_pending *p, uint64_t ts, cons
 	t.op = oi ? oi->name : NULL;
 	t.opcode = p->op;
 	t.mode = mode_name(d->mode);
-	t.waited_ms = ms_between(p->ts_ns, ts);
-	esp_dec_note(&t, ESP_NOTE_ERROR, "timeout", "%s (frame %llu) got no reply: %s after %.1f ms (limit %u ms)",
-		     t.op ? t.op : "command", (unsigned long long)p->frame, why, t.waited_ms, p->timeout_ms);
+	t.waited_ms = esp_dec_ms_between(p->ts_ns, ts);
+	char stray[96] = "";
+	if (p->stray)
+		snprintf(stray, sizeof stray, "; only a leftover reply (frame %llu) arrived meanwhile",
+			 (unsigned long long)p->stray);
+	/* A SYNC the host sends again is a connection attempt being retried: what
+	 * matters is whether a later one is answered, so it is not an error yet. */
+	esp_note_level lv = p->op == ESP_SYNC && retry ? ESP_NOTE_WARNING : ESP_NOTE_ERROR;
+	esp_dec_note(&t, lv, "timeout", "%s (frame %llu) got no reply: %s%s after %.1f ms (limit %u ms)%s",
+		     t.op ? t.op : "command", (unsigned long long)p->frame, p->reset ? "the chip rebooted; " : "", why,
+		     t.waited_ms, p->timeout_ms, stray);
 	d->sum.timeouts++;
 	d->late_frame = p->frame;
 	d->late_ts = p->ts_ns;
@@ -99,7 +112,7 @@ static void give_up(esp_decoder *d, esp_record *cur, uint64_t ts, int new_op, bo
 		esp_pending *p = &d->pend[i];
 		if (!p->used)
 			continue;
-		double waited = ms_between(p->ts_ns, ts);
+		double waited = esp_dec_ms_between(p->ts_ns, ts);
 		if (p->reply_optional) {
 			if (cur)
 				esp_dec_note(cur, ESP_NOTE_INFO, "mem-end-unanswered",
@@ -110,7 +123,7 @@ static void give_up(esp_decoder *d, esp_record *cur, uint64_t ts, int new_op, bo
 					  : at_end		  ? "input ended"
 					  : new_op == p->op	  ? "host re-sent it"
 								  : "host moved on";
-			emit_timeout(d, p, ts, why);
+			emit_timeout(d, p, ts, why, !at_end && new_op == p->op);
 		}
 		p->used = false;
 	}
@@ -127,7 +140,7 @@ static esp_pending *new_pending(esp_decoder *d, uint8_t op, const esp_unit *u)
 		for (int i = 1; i < ESP_PENDING_MAX; i++)
 			if (d->pend[i].ts_ns < slot->ts_ns)
 				slot = &d->pend[i];
-		emit_timeout(d, slot, u->ts_ns, "too many requests pending");
+		emit_timeout(d, slot, u->ts_ns, "too many requests pending", false);
 	}
 	memset(slot, 0, sizeof *slot);
 	slot->used = true;
@@ -140,7 +153,7 @@ static esp_pending *new_pending(esp_decoder *d, uint8_t op, const esp_unit *u)
 	return slot;
 }
 
-static esp_pending *find_pending(esp_decoder *d, uint8_t op)
+esp_pending *esp_dec_find_pending(esp_decoder *d, uint8_t op)
 {
 	esp_pending *best = NULL;
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
@@ -149,7 +162,7 @@ static esp_pending *find_pending(esp_decoder *d, uint8_t op)
 	return best;
 }
 
-static esp_pending *latest_pending(esp_decoder *d)
+esp_pending *esp_dec_latest_pending(esp_decoder *d)
 {
 	esp_pending *best = NULL;
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
@@ -165,6 +178,7 @@ static void malformed(esp_decoder *d, esp_record *r, const char *why)
 	r->type = ESP_REC_RAW;
 	d->unit->flags |= ESP_UF_MALFORMED;
 	d->sum.malformed++;
+	d->sum.undecoded++;
 	esp_dec_note(r, ESP_NOTE_ERROR, "malformed", "%s", why);
 }
 
@@ -201,6 +215,8 @@ static void do_command(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n
 		d->rf.active = d->rf.awaiting = false;
 	}
 	give_up(d, r, d->unit->ts_ns, op, false);
+	if (op != ESP_SYNC && op != ESP_READ_REG && op != ESP_GET_SECURITY_INFO)
+		d->detecting = false;
 	r->mode = mode_name(d->mode);
 	if (oi) {
 		r->op = oi->name;
@@ -267,7 +283,9 @@ static st_fmt pick_format(esp_decoder *d, const esp_op_info *oi, size_t n, const
 	return f;
 }
 
-static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, const uint8_t *b, size_t n,
+/* Decodes the status bytes and returns whether they are in the stub's order.
+ * A failure is not counted here: the caller knows whether it is expected. */
+static bool do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, const uint8_t *b, size_t n,
 		      size_t *data_len)
 {
 	st_fmt f = pick_format(d, oi, n, b);
@@ -278,7 +296,7 @@ static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, cons
 		*data_len = n;
 		d->unit->flags |= ESP_UF_MALFORMED;
 		d->sum.malformed++;
-		return;
+		return false;
 	}
 	int sl = n - f.rd >= (size_t)f.slen ? f.slen : 2;
 	r->has_status = true;
@@ -300,24 +318,33 @@ static void do_status(esp_decoder *d, esp_record *r, const esp_op_info *oi, cons
 		int k = snprintf(nm, sizeof nm, "ERROR_0x%02X", r->error);
 		r->status = esp_dec_strdup(d, nm, (size_t)k);
 	}
-	if (!r->status_ok) {
-		d->unit->flags |= ESP_UF_STATUS_ERR;
-		d->sum.error_statuses++;
-		const esp_err_info *e = f.stub ? esp_stub_error(s0) : esp_rom_error(s1);
-		esp_dec_note(r, ESP_NOTE_ERROR, "error-status", "%s reported %s (0x%02x%s%s)",
-			     f.stub ? "stub" : "ROM", r->status, r->error, e ? ": " : "", e ? e->text : "");
-	}
 	if (d->mode == MODE_UNKNOWN && (f.slen == 4 || (!f.stub && !r->status_ok)))
 		set_mode(d, MODE_ROM);
 	else if (d->mode == MODE_UNKNOWN && f.stub && !r->status_ok)
 		set_mode(d, MODE_STUB);
 	r->mode = mode_name(d->mode);
+	return f.stub;
 }
 
-static void pair(esp_record *r, uint64_t frame, uint64_t ts)
+void esp_dec_status_error(esp_decoder *d, esp_record *r, bool stub)
+{
+	d->unit->flags |= ESP_UF_STATUS_ERR;
+	d->sum.error_statuses++;
+	const esp_err_info *e = stub ? esp_stub_error(r->error) : esp_rom_error(r->error);
+	esp_dec_note(r, ESP_NOTE_ERROR, "error-status", "%s reported %s (0x%02x%s%s)", stub ? "stub" : "ROM",
+		     r->status, r->error, e ? ": " : "", e ? e->text : "");
+}
+
+void esp_dec_pair(esp_record *r, uint64_t frame, uint64_t ts)
 {
 	r->reply_to = frame;
-	r->latency_ms = ms_between(ts, r->ts_ns);
+	r->latency_ms = esp_dec_ms_between(ts, r->ts_ns);
+}
+
+const char *esp_dec_op_name(int op)
+{
+	const esp_op_info *oi = op >= 0 ? esp_op_lookup((uint8_t)op) : NULL;
+	return oi ? oi->name : "an unknown command";
 }
 
 static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
@@ -336,25 +363,25 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 	d->sum.responses++;
 	size_t bl = body_len(r, size, n - 8);
 	size_t dl = 0;
-	do_status(d, r, oi, p + 8, bl, &dl);
+	bool stubfmt = do_status(d, r, oi, p + 8, bl, &dl);
+	bool failed = r->has_status && !r->status_ok;
+	bool unsup = failed && !stubfmt && r->error == ROM_ERR_UNSUPPORTED;
 
-	esp_pending *req = find_pending(d, op);
-	if (!req && r->has_status && !r->status_ok && r->error == 0x05) {
-		req = latest_pending(d);
-		if (req) {
-			esp_dec_note(r, ESP_NOTE_WARNING, "unsupported-command",
-				     "the ROM rejected opcode 0x%02x as unsupported", req->op);
-			d->unsup_frame = req->frame;
-			d->unsup_ts = req->ts_ns;
-			d->unsup_op = op;
-		}
-	}
+	if (unsup && esp_dec_unsup_repeat(d, r, op, p, n))
+		return;
+	esp_pending *req = esp_dec_find_pending(d, op);
+	if (!req && unsup) /* the ROM need not echo the opcode it rejects */
+		req = esp_dec_latest_pending(d);
 	if (req) {
-		pair(r, req->frame, req->ts_ns);
+		esp_dec_pair(r, req->frame, req->ts_ns);
 		if (req->op != op) {
 			const esp_op_info *ri = esp_op_lookup(req->op);
 			r->op = ri ? ri->name : r->op;
 		}
+		if (unsup)
+			esp_dec_unsupported(d, r, req, op, p, n);
+		else if (failed)
+			esp_dec_status_error(d, r, stubfmt);
 		esp_dec_response_fields(d, r, req->op, req, p + 8, dl);
 		if (req->op == ESP_SYNC) {
 			d->sync_frame = req->frame;
@@ -363,25 +390,27 @@ static void do_response(esp_decoder *d, esp_record *r, const uint8_t *p, size_t 
 		if (req->op == ESP_READ_FLASH && r->status_ok && d->rf.awaiting) {
 			d->rf.awaiting = false;
 			d->rf.active = true;
+			d->rf.last_ts = r->ts_ns;
 			esp_md5_init(&d->rf.md5);
 		}
 		req->used = false;
 		return;
 	}
-	if (op == d->unsup_op && d->unsup_frame && r->has_status && !r->status_ok) {
-		pair(r, d->unsup_frame, d->unsup_ts);
-		esp_dec_note(r, ESP_NOTE_INFO, "unsupported-extra-reply", "repeat of the ROM's unsupported-command reply");
-	} else if (op == ESP_SYNC && d->sync_frame) {
-		pair(r, d->sync_frame, d->sync_ts);
+	if (failed)
+		esp_dec_status_error(d, r, stubfmt);
+	if (op == ESP_SYNC && d->sync_frame) {
+		esp_dec_pair(r, d->sync_frame, d->sync_ts);
+		d->sum.extra_replies++;
 		esp_dec_note(r, ESP_NOTE_INFO, "sync-extra-reply", "further reply to the SYNC of frame %llu",
 			     (unsigned long long)d->sync_frame);
 	} else if (d->late_op == op) {
-		pair(r, d->late_frame, d->late_ts);
+		esp_dec_pair(r, d->late_frame, d->late_ts);
 		esp_dec_note(r, ESP_NOTE_WARNING, "late-reply", "reply arrived after the host gave up on frame %llu",
 			     (unsigned long long)d->late_frame);
 		d->late_op = -1;
 		esp_dec_response_fields(d, r, op, NULL, p + 8, dl);
 	} else {
+		d->sum.unsolicited++;
 		esp_dec_note(r, ESP_NOTE_WARNING, "unsolicited", "response to %s with no request pending",
 			     r->op ? r->op : "an unknown opcode");
 		esp_dec_response_fields(d, r, op, NULL, p + 8, dl);
@@ -392,72 +421,19 @@ static void do_ohai(esp_decoder *d, esp_record *r)
 {
 	r->type = ESP_REC_RESPONSE;
 	r->op = "OHAI";
+	d->sum.responses++;
 	set_mode(d, MODE_STUB);
 	r->mode = "stub";
 	for (int i = 0; i < ESP_PENDING_MAX; i++)
 		if (d->pend[i].used && d->pend[i].reply_optional)
 			d->pend[i].used = false;
 	if (d->expect_ohai) {
-		pair(r, d->mem_end_frame, d->mem_end_ts);
+		esp_dec_pair(r, d->mem_end_frame, d->mem_end_ts);
 		esp_dec_note(r, ESP_NOTE_INFO, "stub-running", "the flasher stub is running");
 	} else {
 		esp_dec_note(r, ESP_NOTE_WARNING, "unexpected-ohai", "stub greeting without a stub upload seen");
 	}
 	d->expect_ohai = false;
-}
-
-static void do_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n)
-{
-	esp_readflash *rf = &d->rf;
-	r->type = ESP_REC_RESPONSE;
-	r->mode = "stub";
-	pair(r, rf->frame, r->ts_ns);
-	r->latency_ms = 0;
-	if (rf->received < rf->length) {
-		r->op = "READ_FLASH_DATA";
-		esp_dec_field_u(r, "offset", ESP_F_HEX, (uint64_t)rf->offset + rf->received);
-		esp_dec_field_u(r, "len", ESP_F_UINT, n);
-		uint32_t want = rf->length - rf->received;
-		if (rf->packet_size && want > rf->packet_size)
-			want = rf->packet_size;
-		if (n != want)
-			esp_dec_note(r, ESP_NOTE_ERROR, "read-packet-size", "expected %u bytes, got %zu", want, n);
-		esp_md5_update(&rf->md5, p, n);
-		rf->received += (uint32_t)n;
-		d->sum.read_flash_packets++;
-		return;
-	}
-	r->op = "READ_FLASH_DIGEST";
-	char got[33], want[33];
-	esp_md5_hex_of(&rf->md5, got);
-	if (n == 16)
-		esp_md5_hex(p, want);
-	else
-		snprintf(want, sizeof want, "%s", "");
-	esp_dec_field_s(d, r, "md5", "%s", want);
-	esp_dec_field_s(d, r, "md5_data", "%s", got);
-	if (n != 16) {
-		esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch", "digest frame has %zu bytes, not 16", n);
-	} else if (strcmp(got, want) != 0) {
-		esp_dec_note(r, ESP_NOTE_ERROR, "read-digest-mismatch", "stub says %s, data received hashes to %s",
-			     want, got);
-	} else {
-		esp_dec_note(r, ESP_NOTE_INFO, "read-digest-ok", "MD5 of the %u bytes read matches", rf->received);
-	}
-	rf->active = false;
-}
-
-static void do_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p)
-{
-	esp_cursor c = esp_cursor_make(p, 4);
-	uint32_t acked = esp_u32le(&c);
-	r->type = ESP_REC_COMMAND;
-	r->op = "READ_FLASH_ACK";
-	r->mode = "stub";
-	esp_dec_field_u(r, "acked", ESP_F_UINT, acked);
-	if (acked != d->rf.received)
-		esp_dec_note(r, ESP_NOTE_WARNING, "ack-mismatch", "host acknowledges %u bytes, %u were sent", acked,
-			     d->rf.received);
 }
 
 static void do_frame(esp_decoder *d, esp_record *r)
@@ -468,7 +444,7 @@ static void do_frame(esp_decoder *d, esp_record *r)
 	d->sum.frames++;
 	if (u->dir == ESP_DIR_C2H) {
 		if (d->rf.active && (d->rf.received < d->rf.length || n == 16)) {
-			do_read_data(d, r, p, n);
+			esp_dec_read_data(d, r, p, n);
 		} else if (n == 4 && memcmp(p, "OHAI", 4) == 0) {
 			do_ohai(d, r);
 		} else if (n >= 8 && p[0] == 0x01) {
@@ -479,13 +455,14 @@ static void do_frame(esp_decoder *d, esp_record *r)
 			}
 			do_response(d, r, p, n);
 		} else if (n < 8) {
-			malformed(d, r, "response shorter than its 8-byte header");
+			if (!esp_dec_unsup_leftover(d, r, p, n))
+				malformed(d, r, "response shorter than its 8-byte header");
 		} else {
 			malformed(d, r, "response direction byte is not 0x01");
 		}
 	} else if (u->dir == ESP_DIR_H2C) {
 		if (d->rf.active && n == 4)
-			do_read_ack(d, r, p);
+			esp_dec_read_ack(d, r, p);
 		else if (n >= 8 && p[0] == 0x00)
 			do_command(d, r, p, n);
 		else if (n < 8)
@@ -508,6 +485,9 @@ static bool printable(const uint8_t *p, size_t n)
 void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 {
 	esp_record *r = &d->rec;
+	/* verdicts are the decoder's own: a capture recorded by an older decoder
+	 * brings its flags, which are recomputed here */
+	u->flags &= (uint16_t) ~(ESP_UF_STATUS_ERR | ESP_UF_CHECKSUM_BAD | ESP_UF_MALFORMED);
 	memset(r, 0, offsetof(esp_record, fields));
 	r->n_fields = 0;
 	r->n_notes = 0;
@@ -544,6 +524,8 @@ void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 			r->text = (const char *)u->payload;
 			r->text_len = u->payload_len;
 		}
+		if (u->dir == ESP_DIR_C2H)
+			esp_dec_boot_banner(d, r, u->payload, u->payload_len);
 		break;
 	default:
 		r->type = ESP_REC_EVENT;

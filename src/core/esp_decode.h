@@ -48,6 +48,15 @@ typedef struct {
 	uint32_t baud_initial, baud_final;
 	uint64_t units, frames, commands, responses, raw_runs, events, timeouts;
 	uint64_t checksum_errors, error_statuses, escape_errors, malformed;
+	/* Breakdown so the counts add up: frames = commands + responses + undecoded.
+	 * commands and responses count every record of that type (READ_FLASH acks,
+	 * OHAI, READ_FLASH data and digest included). */
+	uint64_t extra_replies;    /* responses repeating an answer already given (ROM's further SYNC
+				      replies, repeats of an unsupported-command reply) */
+	uint64_t probe_rejections; /* unsupported-command replies to chip-detection probes: expected,
+				      not in error_statuses */
+	uint64_t unsolicited;      /* responses with no request to pair with */
+	uint64_t undecoded;        /* frames too short, cut off or with a bad direction byte */
 	uint64_t op_count[256];  /* commands by opcode */
 	uint64_t read_flash_packets;
 	const esp_region *regions;

@@ -1,6 +1,8 @@
-/* esp_decode_int.h: the decoder's context, shared by its three source files
+/* esp_decode_int.h: the decoder's context, shared by its four source files
  * (esp_decode.c: framing, pairing, session, timeouts; esp_fields.c: payload
- * fields per opcode; esp_flash.c: flash regions, inflate, MD5, image header).
+ * fields per opcode; esp_flash.c: flash regions, inflate, MD5, image header;
+ * esp_replies.c: unsupported-command replies and their repeats, the
+ * READ_FLASH stream, reboots).
  * Internal to src/core: nothing outside the decoder includes it. The context
  * owns every buffer it points to; esp_decoder_free releases them. Strings put
  * into a record live in the context's scratch buffer until the next record.
@@ -29,6 +31,8 @@ typedef struct {
 	uint32_t a[4];      /* request words the reply needs (addr, size, new baud ...) */
 	bool reply_optional; /* MEM_END with an entry point: the code may start at once */
 	int region;         /* SPI_FLASH_MD5: region it checks, -1 if none */
+	uint64_t stray;     /* a leftover reply that arrived while waiting, not its own */
+	bool reset;         /* the chip rebooted while this request waited */
 } esp_pending;
 
 typedef struct {
@@ -36,6 +40,7 @@ typedef struct {
 	bool awaiting;     /* READ_FLASH sent, reply not yet seen */
 	uint32_t offset, length, packet_size, received;
 	uint64_t frame;    /* the READ_FLASH request */
+	uint64_t last_ts;  /* last frame of the flow (reply, ack or data): data packets' latency */
 	esp_md5 md5;
 } esp_readflash;
 
@@ -55,9 +60,15 @@ struct esp_decoder {
 
 	/* the SYNC whose first reply paired: later identical replies point at it */
 	uint64_t sync_frame, sync_ts;
-	/* the request a ROM "unsupported command" reply answered: repeats point at it */
+	/* the request a ROM "unsupported command" reply answered: repeats point at it.
+	 * The ROM sends the same reply bytes again; a copy is kept to recognise them. */
 	uint64_t unsup_frame, unsup_ts;
-	uint8_t unsup_op;
+	uint8_t unsup_op, unsup_req_op;
+	bool unsup_expected;  /* it answered a detection probe: not an error */
+	uint8_t unsup_bytes[16];
+	size_t unsup_len;     /* 0: none seen, or too long to keep */
+	/* chip detection in progress: only SYNC, READ_REG and GET_SECURITY_INFO so far */
+	bool detecting;
 
 	/* last data block seen, for retries */
 	int last_data_op;
@@ -97,6 +108,23 @@ void esp_dec_note(esp_record *r, esp_note_level lv, const char *code, const char
 	__attribute__((format(printf, 4, 5)));
 char *esp_dec_strdup(esp_decoder *d, const char *s, size_t n);
 void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how);
+
+/* Driver helpers (esp_decode.c). */
+double esp_dec_ms_between(uint64_t a, uint64_t b);
+void esp_dec_pair(esp_record *r, uint64_t frame, uint64_t ts); /* reply_to and latency */
+void esp_dec_status_error(esp_decoder *d, esp_record *r, bool stub); /* flag, count, note */
+esp_pending *esp_dec_find_pending(esp_decoder *d, uint8_t op);  /* oldest waiting for op */
+esp_pending *esp_dec_latest_pending(esp_decoder *d);           /* newest that needs a reply */
+const char *esp_dec_op_name(int op);
+
+/* Chip output beyond one reply per request (esp_replies.c). */
+void esp_dec_unsupported(esp_decoder *d, esp_record *r, const esp_pending *req, uint8_t op, const uint8_t *p,
+			 size_t n);
+bool esp_dec_unsup_repeat(esp_decoder *d, esp_record *r, uint8_t op, const uint8_t *p, size_t n);
+bool esp_dec_unsup_leftover(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
+void esp_dec_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
+void esp_dec_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p);
+void esp_dec_boot_banner(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
 
 /* Payload fields (esp_fields.c). */
 void esp_dec_command_fields(esp_decoder *d, esp_record *r, uint8_t op, const uint8_t *body, size_t n,

@@ -76,19 +76,21 @@ static void image_header(esp_decoder *d, esp_record *r, esp_region *g)
 {
 	esp_cursor c = esp_cursor_make(d->head, 4);
 	uint8_t magic = esp_u8(&c), segs = esp_u8(&c), mode = esp_u8(&c), sf = esp_u8(&c);
-	if (magic != ESP_IMAGE_MAGIC)
+	const char *mn = esp_flash_mode_name(mode);
+	const char *sn = esp_flash_size_name(d->chip, sf >> 4);
+	const char *fn = esp_flash_freq_name(d->chip, sf & 15);
+	/* one byte in 256 of any data is 0xE9: only a header whose every field
+	 * makes sense is one (esptool images hold 1 to 16 segments) */
+	if (magic != ESP_IMAGE_MAGIC || segs < 1 || segs > 16 || !mn || !sn || !fn)
 		return;
 	g->has_image = true;
 	g->image_mode = mode;
 	g->image_size_nib = sf >> 4;
 	g->image_freq_nib = sf & 15;
-	const char *mn = esp_flash_mode_name(mode);
-	const char *sn = esp_flash_size_name(d->chip, sf >> 4);
-	const char *fn = esp_flash_freq_name(d->chip, sf & 15);
 	esp_dec_field_u(r, "image_segments", ESP_F_UINT, segs);
-	esp_dec_field_s(d, r, "image_flash_mode", "%s", mn ? mn : "?");
-	esp_dec_field_s(d, r, "image_flash_size", "%s", sn ? sn : "?");
-	esp_dec_field_s(d, r, "image_flash_freq", "%s", fn ? fn : "?");
+	esp_dec_field_s(d, r, "image_flash_mode", "%s", mn);
+	esp_dec_field_s(d, r, "image_flash_size", "%s", sn);
+	esp_dec_field_s(d, r, "image_flash_freq", "%s", fn);
 	esp_dec_field_u(r, "image_flash_params", ESP_F_HEX, (uint64_t)mode << 8 | sf);
 }
 

@@ -283,6 +283,10 @@ json_t *esp_json_summary(const esp_summary *s, uint64_t records)
 		set(t, "escape_errors", json_integer((json_int_t)s->escape_errors));
 		set(t, "malformed", json_integer((json_int_t)s->malformed));
 		set(t, "read_flash_packets", json_integer((json_int_t)s->read_flash_packets));
+		set(t, "extra_replies", json_integer((json_int_t)s->extra_replies));
+		set(t, "probe_rejections", json_integer((json_int_t)s->probe_rejections));
+		set(t, "unsolicited", json_integer((json_int_t)s->unsolicited));
+		set(t, "undecoded", json_integer((json_int_t)s->undecoded));
 		set(t, "bytes_host_to_chip", json_integer((json_int_t)s->bytes_h2c));
 		set(t, "bytes_chip_to_host", json_integer((json_int_t)s->bytes_c2h));
 		set(o, "totals", t);

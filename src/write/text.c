@@ -352,11 +352,24 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 	if (!s)
 		return;
 	FILE *f = t->out;
-	fprintf(f, "-- summary: %llu frames (%llu commands, %llu responses), %llu raw, %llu events, %llu timeouts, "
-		   "%llu checksum errors, %llu error statuses\n",
-		(unsigned long long)s->frames, (unsigned long long)s->commands, (unsigned long long)s->responses,
-		(unsigned long long)s->raw_runs, (unsigned long long)s->events, (unsigned long long)s->timeouts,
-		(unsigned long long)s->checksum_errors, (unsigned long long)s->error_statuses);
+	/* the breakdown shows only when non-zero, so that the counts add up */
+	char rep[64] = "", und[48] = "", uns[48] = "", probes[96] = "";
+	if (s->extra_replies)
+		snprintf(rep, sizeof rep, " incl. %llu repeated repl%s", (unsigned long long)s->extra_replies,
+			 s->extra_replies == 1 ? "y" : "ies");
+	if (s->undecoded)
+		snprintf(und, sizeof und, ", %llu undecoded", (unsigned long long)s->undecoded);
+	if (s->unsolicited)
+		snprintf(uns, sizeof uns, ", %llu unsolicited", (unsigned long long)s->unsolicited);
+	if (s->probe_rejections)
+		snprintf(probes, sizeof probes, " (+%llu expected unsupported-command repl%s in chip detection)",
+			 (unsigned long long)s->probe_rejections, s->probe_rejections == 1 ? "y" : "ies");
+	fprintf(f, "-- summary: %llu frames (%llu commands, %llu responses%s%s%s), %llu raw, %llu events, %llu timeouts, "
+		   "%llu checksum errors, %llu error statuses%s\n",
+		(unsigned long long)s->frames, (unsigned long long)s->commands, (unsigned long long)s->responses, rep,
+		uns, und, (unsigned long long)s->raw_runs, (unsigned long long)s->events,
+		(unsigned long long)s->timeouts, (unsigned long long)s->checksum_errors,
+		(unsigned long long)s->error_statuses, probes);
 	const esp_chip_info *ci = s->chip != ESP_CHIP_UNKNOWN ? esp_chip_get(s->chip) : NULL;
 	char baud[48] = "baud unknown";
 	if (s->baud_initial || s->baud_final)
