@@ -241,7 +241,9 @@ int esp_port_fd(const esp_port *p) { return p->kind == KIND_SIM ? -1 : p->fd; }
 size_t esp_port_pending(const esp_port *p) { return p->kind == KIND_SIM ? p->out_len : 0; }
 uint32_t esp_port_baud(const esp_port *p) { return p->baud; }
 
-int esp_port_service(esp_port *p)
+/* Simulator: run its clock to now; returns ms until its next output (-1: none).
+ * Real ports: -1. */
+static int port_service(esp_port *p)
 {
 	if (p->kind != KIND_SIM)
 		return -1;
@@ -249,6 +251,14 @@ int esp_port_service(esp_port *p)
 	if (next == UINT64_MAX)
 		return -1;
 	return (int)((next + 999999) / 1000000);
+}
+
+int esp_port_poll_ms(esp_port *p, int timeout)
+{
+	int next = port_service(p);
+	if (next >= 0 && next < timeout)
+		timeout = next;
+	return esp_port_pending(p) ? 0 : timeout;
 }
 
 esp_status esp_port_read(esp_port *p, uint8_t *buf, size_t cap, size_t *got, esp_error *e)

@@ -32,14 +32,15 @@ void esp_port_close(esp_port *p);
 const char *esp_port_name(const esp_port *p);
 bool esp_port_is_sim(const esp_port *p);
 /* The fd to poll for input; -1 for the simulator (use esp_port_pending and
- * esp_port_service instead). */
+ * esp_port_poll_ms instead). */
 int esp_port_fd(const esp_port *p);
 
 /* Bytes ready without blocking (simulator output), or 0. */
 size_t esp_port_pending(const esp_port *p);
-/* Simulator: run its clock to now; returns ms until its next output (-1: none).
- * Real ports: -1. */
-int esp_port_service(esp_port *p);
+/* Before each poll: runs the simulator's clock to now and returns how long the
+ * poll may wait, timeout at most: less when the simulator has output due,
+ * 0 when bytes are pending. Real ports: timeout. */
+int esp_port_poll_ms(esp_port *p, int timeout);
 
 /* Reads what is there; *got 0 means nothing now. ESP_E_GONE when the port
  * vanished (EIO, ENXIO, hang-up). */

@@ -142,12 +142,7 @@ esp_status esp_proxy_run(esp_proxy *px, bool (*stop)(void *), void *user, esp_pr
 		}
 		if (stop && stop(user))
 			return ESP_OK;
-		int timeout = 100;
-		int next = esp_port_service(px->port);
-		if (next >= 0 && next < timeout)
-			timeout = next;
-		if (esp_port_pending(px->port))
-			timeout = 0;
+		int timeout = esp_port_poll_ms(px->port, 100);
 		struct pollfd f[3];
 		int nf = 0;
 		f[nf++] = (struct pollfd){.fd = esp_pty_master(px->pty), .events = POLLIN};

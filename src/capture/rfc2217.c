@@ -427,11 +427,7 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 				timeout = (int)((s->lines_due - now) / 1000000 + 1);
 			}
 		}
-		int next = esp_port_service(s->port);
-		if (next >= 0 && next < timeout)
-			timeout = next;
-		if (esp_port_pending(s->port))
-			timeout = 0;
+		timeout = esp_port_poll_ms(s->port, timeout);
 		struct pollfd f[3];
 		int nf = 0, ip = -1;
 		f[nf++] = (struct pollfd){.fd = s->cfd >= 0 ? s->cfd : s->lfd, .events = POLLIN};

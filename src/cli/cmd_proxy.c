@@ -17,9 +17,7 @@ static void usage(FILE *f)
 		   "  -p, --port PORT      the chip's port (required; forms below)\n"
 		   "  -l, --link PATH      publish the pty's slave as a symlink at PATH (default /tmp/ttyESP);\n"
 		   "                       an existing file there is refused, a dangling symlink reused\n");
-	live_usage_common(f);
-	fputc('\n', f);
-	live_usage_port(f);
+	live_usage_common(f, true);
 	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 port missing, busy or not\n"
 		   "permitted, or link taken, 7 port vanished mid-session (files complete), 2 usage, 3 output\n"
 		   "not writable, 8 internal\n");
@@ -32,25 +30,11 @@ int cmd_proxy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'}, LIVE_LONG_OPTS, {NULL, 0, NULL, 0}};
 	live_out out = {0};
 	const char *port = NULL, *link = "/tmp/ttyESP";
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:l:h" LIVE_SHORT_OPTS, lo, NULL)) != -1) {
-		int k = live_opt(&out, c, optarg);
-		if (k < 0)
-			return EXIT_USAGE;
-		if (k)
-			continue;
-		switch (c) {
-		case 'p': port = optarg; break;
-		case 'l': link = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (!port || optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	const live_arg own[] = {{'p', &port, true}, {'l', &link, false}, {0}};
+	const live_verb v = {"p:l:h" LIVE_SHORT_OPTS, lo, own, false, usage};
+	int code = live_parse(argc, argv, &v, &out);
+	if (code != LIVE_GO)
+		return code;
 	esp_rec_catch_signals();
 	esp_error e = {0};
 	esp_proxy *px = NULL;
@@ -59,7 +43,7 @@ int cmd_proxy(int argc, char **argv)
 	esp_proxy_opts po = {.port = port, .link = link, .baud = out.baud, .lines = false, .ctl_fd = -1};
 	if (esp_proxy_new(&po, &px, &e) != ESP_OK)
 		return live_port_fail(&e);
-	int code = live_rec_open(&out, "proxy", port, NULL, NULL, NULL, &rec);
+	code = live_rec_open(&out, "proxy", port, NULL, NULL, NULL, &rec);
 	if (code) {
 		esp_proxy_free(px);
 		return code;

@@ -16,9 +16,7 @@ static void usage(FILE *f)
 		   "  -p, --port PORT      the chip's port (required; forms below)\n"
 		   "  -L, --listen HOST:PORT  IPv4 address and TCP port to listen on (default 127.0.0.1:4000;\n"
 		   "                       port 0 picks a free one; the URL is printed on stderr)\n");
-	live_usage_common(f);
-	fputc('\n', f);
-	live_usage_port(f);
+	live_usage_common(f, true);
 	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 port missing, busy or not\n"
 		   "permitted, or the address taken, 7 port vanished mid-session, 2 usage, 8 internal\n");
 }
@@ -30,25 +28,11 @@ int cmd_rfc2217(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'}, LIVE_LONG_OPTS, {NULL, 0, NULL, 0}};
 	live_out out = {0};
 	const char *port = NULL, *listen = "127.0.0.1:4000";
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:L:h" LIVE_SHORT_OPTS, lo, NULL)) != -1) {
-		int k = live_opt(&out, c, optarg);
-		if (k < 0)
-			return EXIT_USAGE;
-		if (k)
-			continue;
-		switch (c) {
-		case 'p': port = optarg; break;
-		case 'L': listen = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (!port || optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	const live_arg own[] = {{'p', &port, true}, {'L', &listen, false}, {0}};
+	const live_verb v = {"p:L:h" LIVE_SHORT_OPTS, lo, own, false, usage};
+	int code = live_parse(argc, argv, &v, &out);
+	if (code != LIVE_GO)
+		return code;
 	esp_rec_catch_signals();
 	esp_error e = {0};
 	esp_rfc2217 *s = NULL;
@@ -56,7 +40,7 @@ int cmd_rfc2217(int argc, char **argv)
 	esp_rfc2217_opts so = {.port = port, .listen = listen, .baud = out.baud};
 	if (esp_rfc2217_new(&so, &s, &e) != ESP_OK)
 		return live_port_fail(&e);
-	int code = live_rec_open(&out, "rfc2217", port, NULL, NULL, NULL, &rec);
+	code = live_rec_open(&out, "rfc2217", port, NULL, NULL, NULL, &rec);
 	if (code) {
 		esp_rfc2217_free(s);
 		return code;

@@ -25,9 +25,7 @@ static void usage(FILE *f)
 		   "Ends when FLASHER exits.\n\n"
 		   "  -p, --port PORT      the chip's port (default sim:esp32; forms below)\n"
 		   "  -l, --link PATH      also publish the pty as a symlink at PATH (default: none)\n");
-	live_usage_common(f);
-	fputc('\n', f);
-	live_usage_port(f);
+	live_usage_common(f, true);
 	fprintf(f, "\nexit status: FLASHER's (127 if it cannot start, 128+N if killed by signal N), unless\n"
 		   "esptap failed: 6 port missing, busy or not permitted, 7 port vanished mid-session (files\n"
 		   "complete, FLASHER stopped), 9 esptap stopped by SIGINT/SIGTERM, 2 usage, 8 internal\n");
@@ -100,25 +98,12 @@ int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'}, LIVE_LONG_OPTS, {NULL, 0, NULL, 0}};
 	live_out out = {0};
 	const char *port = "sim:esp32", *link = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:l:h" LIVE_SHORT_OPTS, lo, NULL)) != -1) {
-		int k = live_opt(&out, c, optarg);
-		if (k < 0)
-			return EXIT_USAGE;
-		if (k)
-			continue;
-		switch (c) {
-		case 'p': port = optarg; break;
-		case 'l': link = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	/* '+': FLASHER's own options are its, not ours */
+	const live_arg own[] = {{'p', &port, false}, {'l', &link, false}, {0}};
+	const live_verb v = {"+p:l:h" LIVE_SHORT_OPTS, lo, own, true, usage};
+	int code = live_parse(argc, argv, &v, &out);
+	if (code != LIVE_GO)
+		return code;
 	char shim[PATH_MAX];
 	if (find_shim(shim, sizeof shim) < 0)
 		return cli_failf(EXIT_INTERNAL, "%s: the preload shim is missing (reinstall esptap)", shim);
@@ -136,7 +121,7 @@ int cmd_run(int argc, char **argv)
 		close(sv[1]);
 		return live_port_fail(&e);
 	}
-	int code = live_rec_open(&out, "run", port, NULL, NULL, NULL, &rec);
+	code = live_rec_open(&out, "run", port, NULL, NULL, NULL, &rec);
 	if (code) {
 		esp_proxy_free(px);
 		return code;

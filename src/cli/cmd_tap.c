@@ -15,7 +15,7 @@ static void usage(FILE *f)
 		   "  --tx-port PORT       adapter (serial port or pty path) whose RX hears the host's TX\n"
 		   "                       (host > chip); required\n"
 		   "  --rx-port PORT       adapter whose RX hears the chip's TX (chip > host); required\n");
-	live_usage_common(f);
+	live_usage_common(f, false);
 	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 a port missing, busy or\n"
 		   "not permitted, 7 a port vanished, 2 usage, 8 internal\n");
 }
@@ -27,32 +27,18 @@ int cmd_tap(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'}, LIVE_LONG_OPTS, {NULL, 0, NULL, 0}};
 	live_out out = {0};
 	const char *tx = NULL, *rx = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h" LIVE_SHORT_OPTS, lo, NULL)) != -1) {
-		int k = live_opt(&out, c, optarg);
-		if (k < 0)
-			return EXIT_USAGE;
-		if (k)
-			continue;
-		switch (c) {
-		case 'T': tx = optarg; break;
-		case 'R': rx = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (!tx || !rx || optind != argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	const live_arg own[] = {{'T', &tx, true}, {'R', &rx, true}, {0}};
+	const live_verb v = {"h" LIVE_SHORT_OPTS, lo, own, false, usage};
+	int code = live_parse(argc, argv, &v, &out);
+	if (code != LIVE_GO)
+		return code;
 	esp_rec_catch_signals();
 	esp_error e = {0};
 	esp_tap *t = NULL;
 	esp_rec *rec = NULL;
 	if (esp_tap_new(tx, rx, out.baud, &t, &e) != ESP_OK)
 		return live_port_fail(&e);
-	int code = live_rec_open(&out, "tap", tx, rx, esp_tap_on_record, t, &rec);
+	code = live_rec_open(&out, "tap", tx, rx, esp_tap_on_record, t, &rec);
 	if (code) {
 		esp_tap_free(t);
 		return code;

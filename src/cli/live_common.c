@@ -17,7 +17,7 @@ uint32_t live_parse_baud(const char *s)
 	return (uint32_t)v;
 }
 
-void live_usage_port(FILE *f)
+static void live_usage_port(FILE *f)
 {
 	fprintf(f, "PORT is one of:\n"
 		   "  /dev/ttyUSB0, /dev/ttyACM0, ...  a serial port, opened exclusively ('esptap ports' lists them)\n"
@@ -30,7 +30,7 @@ void live_usage_port(FILE *f)
 		   "                            'rfc2217' the flasher's DTR/RTS reset sequence puts it there)\n");
 }
 
-void live_usage_common(FILE *f)
+void live_usage_common(FILE *f, bool port_forms)
 {
 	fprintf(f, "  -w, --write FILE     record a pcapng capture to FILE (default: none)\n"
 		   "  -j, --jsonl FILE     record a JSON Lines trace to FILE, '-' for stdout (then no text view);\n"
@@ -41,9 +41,14 @@ void live_usage_common(FILE *f)
 		   "      --linktype N     pcapng USER link type, 147..162 (default 147)\n"
 		   "      --color WHEN     auto|always|never (default auto: stdout a terminal and NO_COLOR unset)\n"
 		   "  -h, --help           this help\n");
+	if (port_forms) {
+		fputc('\n', f);
+		live_usage_port(f);
+	}
 }
 
-int live_opt(live_out *o, int c, const char *arg)
+/* 1: handled, 0: not a shared option, -1: bad value (message printed). */
+static int live_opt(live_out *o, int c, const char *arg)
 {
 	switch (c) {
 	case LIVE_OPT_LINKTYPE: {
@@ -81,6 +86,39 @@ int live_opt(live_out *o, int c, const char *arg)
 		return 1;
 	}
 	return 0;
+}
+
+int live_parse(int argc, char **argv, const live_verb *v, live_out *o)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, v->shortopts, v->longopts, NULL)) != -1) {
+		int k = live_opt(o, c, optarg);
+		if (k < 0)
+			return EXIT_USAGE;
+		if (k)
+			continue;
+		if (c == 'h') {
+			v->usage(stdout);
+			return 0;
+		}
+		const live_arg *a = v->own;
+		while (a->c && a->c != c)
+			a++;
+		if (!a->c) { /* getopt's '?': it has named the option */
+			v->usage(stderr);
+			return EXIT_USAGE;
+		}
+		*a->dest = optarg;
+	}
+	bool ok = v->command ? optind < argc : optind == argc;
+	for (const live_arg *a = v->own; a->c; a++)
+		ok = ok && (!a->required || *a->dest);
+	if (!ok) {
+		v->usage(stderr);
+		return EXIT_USAGE;
+	}
+	return LIVE_GO;
 }
 
 int live_rec_open(const live_out *o, const char *verb, const char *source, const char *port2,

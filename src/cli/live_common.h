@@ -1,11 +1,14 @@
 /* live_common.h: what the live verbs (proxy, run, rfc2217, tap) share on the
- * command line: the output options (-w, -j, -q, --progress, -b), opening the
+ * command line: the output options (-w, -j, -q, --progress, -b, --linktype,
+ * --color), the getopt loop that takes them with each verb's own, opening the
  * recorder from them, and turning how a session ended into an exit status.
- * Prints only errors, on stderr.
+ * Prints only errors (stderr) and the verb's usage; never exits: it returns
+ * the status for the verb to return. Every string it stores points into argv.
  */
 #ifndef ESPTAP_CLI_LIVE_COMMON_H
 #define ESPTAP_CLI_LIVE_COMMON_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,12 +36,35 @@ enum { LIVE_OPT_PROGRESS = 300, LIVE_OPT_LINKTYPE, LIVE_OPT_COLOR };
 	{"baud", required_argument, NULL, 'b'}, {"linktype", required_argument, NULL, LIVE_OPT_LINKTYPE}, \
 	{"color", required_argument, NULL, LIVE_OPT_COLOR}, {"colour", required_argument, NULL, LIVE_OPT_COLOR}
 
-/* --help: the PORT forms the verbs with --port accept, and the shared options. */
-void live_usage_port(FILE *f);
-void live_usage_common(FILE *f);
+/* --help: the shared options, then (port_forms) a blank line and the PORT
+ * forms the verbs with --port accept. */
+void live_usage_common(FILE *f, bool port_forms);
 
-/* 1: handled, 0: not a shared option, -1: bad value (message printed). */
-int live_opt(live_out *o, int c, const char *arg);
+/* A verb's own option: its getopt value and where its argument goes; the
+ * list ends with {0}. */
+typedef struct {
+	int c;
+	const char **dest;
+	bool required;
+} live_arg;
+
+/* One verb's command line: its tables hold its own options, "h"/"help" and
+ * LIVE_SHORT_OPTS/LIVE_LONG_OPTS; command: operands are a command to run (at
+ * least one), else none are allowed. */
+typedef struct {
+	const char *shortopts;
+	const struct option *longopts;
+	const live_arg *own;
+	bool command;
+	void (*usage)(FILE *);
+} live_verb;
+
+/* Parse argv into o and the verb's own dests. LIVE_GO: go on (optind is at the
+ * first operand); else the exit status to return: 0 after --help (usage on
+ * stdout), EXIT_USAGE for a bad value (one line) or a bad command line (usage
+ * on stderr). */
+enum { LIVE_GO = -1 };
+int live_parse(int argc, char **argv, const live_verb *v, live_out *o);
 /* "115200", "1500000" -> rate; 0 if invalid. */
 uint32_t live_parse_baud(const char *s);
 /* Open the recorder; on failure prints and returns the exit code, else 0. */
