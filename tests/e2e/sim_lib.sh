@@ -14,10 +14,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -d "$E2E/node_modules/esptool-js" ]; then
-	echo "e2e: installing esptool-js (npm ci) in $E2E"
-	(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error) || { echo "e2e: npm ci failed"; exit 1; }
-fi
+# make -j runs several e2e tests at once: one npm ci, the others wait for it
+# (two at once in the same directory fail with ENOTEMPTY, or run a half-installed tree).
+(
+	flock 9
+	# npm writes node_modules/.package-lock.json once the tree is complete.
+	if [ ! -f "$E2E/node_modules/.package-lock.json" ] || [ ! -d "$E2E/node_modules/esptool-js" ]; then
+		echo "e2e: installing esptool-js (npm ci) in $E2E"
+		(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+) 9>"${top_builddir:-.}/.e2e-npm-ci.lock"
+[ -f "$E2E/node_modules/.package-lock.json" ] || { echo "e2e: npm ci failed"; exit 1; }
 
 ok() { PASS=$((PASS + 1)); echo "ok: $*"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }

@@ -21,6 +21,18 @@ check "--tap-out TX carried what the host sent ($tx bytes)" [ "$(wc -c <"$WORK/t
 check "--tap-out RX carried what the chip sent ($rx bytes)" [ "$(wc -c <"$WORK/rx.bin")" -eq "$rx" ]
 check "--tap-out TX starts with a SYNC frame" sh -c "head -c 2 '$WORK/tx.bin' | od -An -tx1 | grep -q 'c0 00'"
 
+# Without --once the sim outlives its client: a second flasher opens the same link and is served.
+start_sim again --chip esp32 --flash "$WORK/again.flash" -j "$WORK/again.jsonl"
+flash again detect
+rc1=$FLASH_RC
+printf 'reopened' >"$WORK/again.bin"
+flash again write 0x9000="$WORK/again.bin"
+check "close and reopen: first session exits 0" [ "$rc1" -eq 0 ]
+check "close and reopen: second session exits 0" [ "$FLASH_RC" -eq 0 ]
+check "close and reopen: the sim still runs" kill -0 "$SIM_PID_again"
+stop_sim again
+check "close and reopen: the second session's write is in flash" region_is "$WORK/again.flash" 0x9000 "$WORK/again.bin"
+
 : >"$WORK/taken"
 "$ESPTAP" sim --chip esp32 --link "$WORK/taken" >"$WORK/taken.err" 2>&1
 check "a link path that is a file is refused (exit 6)" [ $? -eq 6 ]
@@ -32,4 +44,4 @@ check "the error names the spec" grep -q "bogus" "$WORK/bogus.err"
 for k in drop: error: corrupt: brownout: boot-to-flash ignore-baud noise:; do
 	check "--help lists $k" grep -q -- "$k" "$WORK/help.txt"
 done
-finish 17
+finish 22

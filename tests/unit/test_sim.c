@@ -438,6 +438,31 @@ static void test_faults(void)
 	CHECK(esp_sim_new(&o, &s, &e) == ESP_E_USAGE);
 }
 
+/* The banner of a reset through noise:RATE:SEED (NULL: no noise), copied to dst. */
+static size_t noisy_banner(const char *fault, uint8_t *dst, size_t cap)
+{
+	esp_sim *s = mk(ESP_CHIP_ESP32, fault, true);
+	esp_sim_reset(s, now += 1000000, true);
+	esp_sim_poll(s, now += 1000000000ull);
+	size_t n = out.n < cap ? out.n : cap;
+	memcpy(dst, out.buf, n);
+	esp_sim_free(s);
+	return n;
+}
+
+static void test_noise(void)
+{
+	static uint8_t clean[512], a[512], b[512], c[512];
+	size_t nc = noisy_banner(NULL, clean, sizeof clean);
+	size_t na = noisy_banner("noise:0.01:7", a, sizeof a);
+	size_t nb = noisy_banner("noise:0.01:7", b, sizeof b);
+	size_t nx = noisy_banner("noise:0.01:8", c, sizeof c);
+	CHECK(nc > 50 && na == nc && nb == nc && nx == nc); /* bit errors, not lost bytes */
+	CHECK(memcmp(a, clean, nc) != 0);                    /* the noise does hit */
+	CHECK(memcmp(a, b, nc) == 0);                        /* the same seed, the same damage */
+	CHECK(memcmp(a, c, nc) != 0);                        /* another seed, other damage */
+}
+
 static void test_resample(void)
 {
 	uint8_t in[64], o[1024];
@@ -498,6 +523,7 @@ int main(void)
 	test_stub();
 	test_lines_and_boot();
 	test_faults();
+	test_noise();
 	test_resample();
 	test_redact();
 	CHECK_DONE(80);
