@@ -71,6 +71,30 @@ static void find_if_name(esp_pcapread *r, const uint8_t *p, size_t n)
 	}
 }
 
+/* Where the link type field is, for the error message: byte 20 of a pcap's
+ * header, byte 8 of a little-endian pcapng's first IDB; 0 when not found. */
+static uint64_t linktype_offset(bool ng, const uint8_t *p, size_t n)
+{
+	if (!ng)
+		return 20;
+	esp_cursor c = esp_cursor_make(p, n);
+	esp_u32le(&c);
+	uint32_t shb_len = esp_u32le(&c);
+	if (esp_u32le(&c) != 0x1A2B3C4Du || shb_len < 28 || shb_len % 4 || shb_len > n)
+		return 0;
+	c.pos = shb_len;
+	while (!c.short_read && esp_cursor_left(&c) >= 12) {
+		size_t blk = c.pos;
+		uint32_t type = esp_u32le(&c), len = esp_u32le(&c);
+		if (type == 1)
+			return blk + 8;
+		if (len < 12 || len % 4 || len > n - blk)
+			return 0;
+		c.pos = blk + len;
+	}
+	return 0;
+}
+
 esp_status esp_pcapread_open(FILE *f, const char *source, const uint8_t *head, size_t nhead,
 			     int linktype, esp_pcapread **out, esp_error *e)
 {
@@ -96,7 +120,8 @@ esp_status esp_pcapread_open(FILE *f, const char *source, const uint8_t *head, s
 	}
 	int lt = pcap_datalink(r->pc);
 	if (lt != linktype) {
-		esp_status st = esp_error_set(e, ESP_E_FORMAT, source, ESP_LOC_NONE, 0, 0,
+		uint64_t at = linktype_offset(r->ng, head, nhead);
+		esp_status st = esp_error_set(e, ESP_E_FORMAT, source, at ? ESP_LOC_BYTE : ESP_LOC_NONE, at, 0,
 					      "link type %d is not esptap's (%d)", lt, linktype);
 		esp_pcapread_close(r);
 		return st;

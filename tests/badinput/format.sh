@@ -20,10 +20,10 @@ with open(sys.argv[1], "wb") as f:
     f.write(struct.pack("<IIII", 1, 0, len(pkt), len(pkt)) + pkt)
 PY
 run_decode -q -j "$tmp/ether.jsonl" "$tmp/ether.pcap"
-expect "a pcap of link type 1" 4 "$tmp/ether.pcap" "link ?type"
+expect "a pcap of link type 1" 4 "$tmp/ether.pcap" "byte 20: link type 1 "
 
 # Our own pcapng, read with another --linktype than it was written with.
 "$ESPTAP" decode -q -w "$tmp/ok.pcapng" "$sample" 2>/dev/null
 run_decode -q --linktype 150 "$tmp/ok.pcapng"
-expect "pcapng of USER0 read as USER3" 4 "$tmp/ok.pcapng" "link ?type"
+expect "pcapng of USER0 read as USER3" 4 "$tmp/ok.pcapng" "byte [0-9]+: link type 147 "
 finish

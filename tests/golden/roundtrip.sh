@@ -52,6 +52,32 @@ for f in "$top_srcdir"/tests/data/samples/*.log; do
 	if tshark -r "$tmp/$c.1.pcapng" -c 5 >/dev/null 2>"$tmp/$c.tserr"; then
 		tn=$(tshark -r "$tmp/$c.1.pcapng" -T fields -e frame.number 2>/dev/null | wc -l)
 		if [ "$tn" = "$units" ]; then ok "$c: tshark reads $tn packets"; else bad "$c: tshark counts $tn packets, expected $units"; fi
+		# JSON `frame` N is Wireshark's packet N: same time, and the packet's comment names the op.
+		tshark -r "$tmp/$c.1.pcapng" -T fields -e frame.number -e frame.time_relative -e frame.comment \
+			>"$tmp/$c.tsf" 2>/dev/null
+		if msg=$(/usr/bin/python3 - "$tmp/$c.tsf" "$tmp/$c.1.jsonl" <<'PY'
+import json, sys
+pk = {}
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    pk[int(f[0])] = (float(f[1]), f[2] if len(f) > 2 else "")
+n = 0
+for line in open(sys.argv[2]):
+    r = json.loads(line)
+    if r["type"] not in ("command", "response", "raw", "event"):
+        continue
+    n += 1
+    f = r["frame"]
+    if f != n or f not in pk:
+        sys.exit(f"record {n} has frame {f}")
+    t, comment = pk[f]
+    if abs(t - r["t"]) > 1e-6:
+        sys.exit(f"frame {f}: t {r['t']} in JSON, {t} in the pcapng")
+    if r["type"] in ("command", "response") and not comment.startswith(r["op"]):
+        sys.exit(f"frame {f}: op {r['op']} in JSON, packet comment '{comment}'")
+print(n)
+PY
+		); then ok "$c: JSON frame numbers are the pcapng's packet numbers ($msg units)"; else bad "$c: $msg"; fi
 	else
 		bad "$c: tshark cannot read the pcapng: $(head -3 "$tmp/$c.tserr")"
 	fi
