@@ -31,6 +31,7 @@ struct esp_rfc2217 {
 	esp_rec *rec;
 	int lfd, cfd;
 	int bound;
+	struct sockaddr_in addr; /* where lfd listens, to listen again after a client */
 	tstate st;
 	uint8_t neg_cmd;
 	uint8_t sb[64];
@@ -71,6 +72,23 @@ static esp_status parse_listen(const char *s, struct sockaddr_in *sa, esp_error 
 	return ESP_OK;
 }
 
+/* A listening socket on sa, or -1 with errno set. */
+static int listen_on(const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0 || listen(fd, 1) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_error *e)
 {
 	struct sockaddr_in sa;
@@ -86,10 +104,8 @@ esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_err
 	s->databits = 8;
 	s->parity = 'N';
 	s->stopbits = 1;
-	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(s->lfd, 1) < 0) {
+	s->lfd = listen_on(&sa);
+	if (s->lfd < 0) {
 		int err = errno;
 		esp_rfc2217_free(s);
 		return esp_error_set(e, ESP_E_PORT_BUSY, ls, ESP_LOC_NONE, 0, err, "cannot listen");
@@ -97,6 +113,7 @@ esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_err
 	socklen_t sl = sizeof sa;
 	getsockname(s->lfd, (struct sockaddr *)&sa, &sl);
 	s->bound = ntohs(sa.sin_port);
+	s->addr = sa;
 	esp_port_opts po = {.baud = o->baud};
 	if ((st = esp_port_open(o->port, &po, &s->port, e)) != ESP_OK) {
 		esp_rfc2217_free(s);
@@ -418,6 +435,9 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 	int pfd = esp_port_fd(s->port);
 	while (!esp_rec_stop) {
 		int timeout = 100;
+		if (s->cfd < 0 && s->lfd < 0 && (s->lfd = listen_on(&s->addr)) < 0)
+			return esp_error_set(e, ESP_E_IO, "rfc2217", ESP_LOC_NONE, 0, errno,
+					     "cannot listen again on port %d after the client left", s->bound);
 		if (s->lines_due) {
 			uint64_t now = esp_mono_ns();
 			if (now >= s->lines_due) {
@@ -455,6 +475,10 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 			if (s->cfd < 0) {
 				s->cfd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 				if (s->cfd >= 0) {
+					/* one client at a time: stop listening, so a second one's
+					 * connect is refused at once instead of hanging unserved */
+					close(s->lfd);
+					s->lfd = -1;
 					greet(s);
 					esp_rec_note(s->rec, "rfc2217 client connected");
 				}
