@@ -42,6 +42,8 @@ struct esp_rfc2217 {
 	int databits, stopbits;
 	char parity;
 	uint8_t modem_mask;
+	int last_ms;          /* modem state last notified, -1: none yet this client */
+	uint64_t modem_check; /* next time to look at the modem lines (ns) */
 	uint64_t lines_due; /* a deferred DTR change to apply by then (ns, esp_mono_ns), 0: none */
 };
 
@@ -207,6 +209,36 @@ static void apply_lines(esp_rfc2217 *s, esp_error *e)
 	esp_rec_line(s->rec, ESP_EV_MODEM, ESP_DIR_H2C, (uint32_t)(before ^ now), now);
 }
 
+/* The port's CTS/DSR/RI/DCD as RFC 2217 modem-state bits 4..7. */
+static uint8_t modem_state(esp_rfc2217 *s)
+{
+	uint8_t m = esp_port_modem(s->port);
+	return (uint8_t)((m & ESP_MODEM_CTS ? 0x10 : 0) | (m & ESP_MODEM_DSR ? 0x20 : 0) |
+			 (m & ESP_MODEM_RI ? 0x40 : 0) | (m & ESP_MODEM_DCD ? 0x80 : 0));
+}
+
+/* Unsolicited NOTIFY-MODEMSTATE: once when a client arrives (pyserial's client
+ * does not poll by default and fails reading CTS until it has one), then when
+ * a line in the client's mask changes, with the delta bits 0..3 set. Looked at
+ * every 50 ms at most: on a real port it costs an ioctl. */
+static void notify_modem(esp_rfc2217 *s)
+{
+	uint64_t now = esp_mono_ns();
+	if (s->cfd < 0 || now < s->modem_check)
+		return;
+	s->modem_check = now + 50000000u;
+	uint8_t ms = modem_state(s);
+	if (s->last_ms >= 0 && !((ms ^ s->last_ms) & s->modem_mask & 0xF0))
+		return;
+	if (s->last_ms >= 0) {
+		uint8_t old = (uint8_t)s->last_ms;
+		ms |= (uint8_t)((((ms ^ old) & 0x10) ? 0x01 : 0) | (((ms ^ old) & 0x20) ? 0x02 : 0) |
+				((old & 0x40) && !(ms & 0x40) ? 0x04 : 0) | (((ms ^ old) & 0x80) ? 0x08 : 0));
+	}
+	send_sb(s, CP_NOTIFY_MODEMSTATE + 100, &ms, 1);
+	s->last_ms = ms & 0xF0;
+}
+
 static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
 {
 	if (s->sb_len < 2 || s->sb[0] != OPT_COMPORT || s->sb_over)
@@ -299,10 +331,9 @@ static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
 			s->modem_mask = one;
 			send_sb(s, CP_SET_MODEMSTATE_MASK + 100, &one, 1);
 		}
-		uint8_t m = esp_port_modem(s->port), ms = 0;
-		ms |= (m & ESP_MODEM_CTS ? 0x10 : 0) | (m & ESP_MODEM_DSR ? 0x20 : 0) |
-		      (m & ESP_MODEM_RI ? 0x40 : 0) | (m & ESP_MODEM_DCD ? 0x80 : 0);
+		uint8_t ms = modem_state(s);
 		send_sb(s, CP_NOTIFY_MODEMSTATE + 100, &ms, 1);
+		s->last_ms = ms;
 		break;
 	}
 	case CP_NOTIFY_LINESTATE: case CP_SET_LINESTATE_MASK: {
@@ -417,6 +448,9 @@ static void greet(esp_rfc2217 *s)
 	memset(s->agreed_do, 0, sizeof s->agreed_do);
 	memset(s->agreed_will, 0, sizeof s->agreed_will);
 	s->st = T_DATA;
+	s->modem_mask = 0xFF; /* RFC 2217's default */
+	s->last_ms = -1;
+	s->modem_check = 0;
 	int one = 1;
 	setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	send_neg(s, DO, OPT_COMPORT);
@@ -493,6 +527,7 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 				}
 			}
 		}
+		notify_modem(s);
 		esp_rec_tick(s->rec);
 	}
 	*signalled = true;

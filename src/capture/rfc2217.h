@@ -3,7 +3,8 @@
  * server does not listen, so a second is refused at once; it listens again
  * when the client leaves. Binds loopback unless told.
  * Applies the client's baud, data format, DTR/RTS, break and purge requests
- * to the port, answers each (code + 100), escapes 0xFF both ways, and
+ * to the port, answers each (code + 100), sends the modem state when a
+ * client arrives and when CTS/DSR/RI/DCD change, escapes 0xFF both ways, and
  * records bytes and line changes after forwarding them. Owns the sockets and
  * the port; not the recorder.
  */

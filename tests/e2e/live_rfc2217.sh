@@ -4,7 +4,7 @@
 # 921600, then an uncompressed ROM flash write (FLASH_BEGIN/DATA/END) checked by SPI_FLASH_MD5;
 # then against `esptap sim --link --flash FILE` with the sim's own log to compare transactions.
 # Each time the sim's flash file must hold the data.
-# Last, a second client while one is connected: refused at once.
+# Last, a second client while one is connected: refused at once; the modem state is notified.
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
 CLIENT="$E2E/live_rfc2217_client.py"
@@ -47,6 +47,11 @@ start_rfc c --port "sim:esp32" -j "$WORK/c.jsonl"
 import sys, time, serial
 url = sys.argv[1]
 first = serial.serial_for_url(url, 115200, timeout=1)
+time.sleep(0.2)
+try:
+    print("modem state without polling: cts=%s dsr=%s" % (first.cts, first.dsr))
+except serial.SerialException as e:
+    print("modem state: %s" % e)
 t = time.time()
 try:
     serial.serial_for_url(url, 115200, timeout=1)
@@ -63,5 +68,6 @@ stop_rfc c
 sed 's/^/  [c] /' "$WORK/c.out"
 check "a second client is refused at once while one is connected" grep -q "second client: refused in 0.[0-9] s: .*Connection refused" "$WORK/c.out"
 check "after the first leaves, another client is served" grep -q "third client: served" "$WORK/c.out"
+check "the server notifies the modem state unasked (pyserial reads CTS/DSR)" grep -q "modem state without polling: cts=False dsr=False" "$WORK/c.out"
 check "capture notes two connections" [ "$(grep -c '"text":"rfc2217 client connected"' "$WORK/c.jsonl")" -eq 2 ]
-finish 20
+finish 21
