@@ -178,6 +178,8 @@ static esp_status open_tty(esp_port *p, const char *name, const esp_port_opts *o
 			p->kind = KIND_SP;
 			p->sp = sp;
 			sp_get_port_handle(sp, &p->fd);
+			/* libserialport opens without O_CLOEXEC: keep the port out of 'run''s flasher */
+			fcntl(p->fd, F_SETFD, FD_CLOEXEC);
 		} else {
 			int err = sp_last_error_code();
 			sp_free_port(sp);

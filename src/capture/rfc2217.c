@@ -31,6 +31,7 @@ struct esp_rfc2217 {
 	esp_rec *rec;
 	int lfd, cfd;
 	int bound;
+	struct sockaddr_in addr; /* where lfd listens, to listen again after a client */
 	tstate st;
 	uint8_t neg_cmd;
 	uint8_t sb[64];
@@ -41,6 +42,8 @@ struct esp_rfc2217 {
 	int databits, stopbits;
 	char parity;
 	uint8_t modem_mask;
+	int last_ms;          /* modem state last notified, -1: none yet this client */
+	uint64_t modem_check; /* next time to look at the modem lines (ns) */
 	uint64_t lines_due; /* a deferred DTR change to apply by then (ns, esp_mono_ns), 0: none */
 };
 
@@ -71,6 +74,23 @@ static esp_status parse_listen(const char *s, struct sockaddr_in *sa, esp_error 
 	return ESP_OK;
 }
 
+/* A listening socket on sa, or -1 with errno set. */
+static int listen_on(const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0 || listen(fd, 1) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
 esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_error *e)
 {
 	struct sockaddr_in sa;
@@ -86,10 +106,8 @@ esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_err
 	s->databits = 8;
 	s->parity = 'N';
 	s->stopbits = 1;
-	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(s->lfd, 1) < 0) {
+	s->lfd = listen_on(&sa);
+	if (s->lfd < 0) {
 		int err = errno;
 		esp_rfc2217_free(s);
 		return esp_error_set(e, ESP_E_PORT_BUSY, ls, ESP_LOC_NONE, 0, err, "cannot listen");
@@ -97,6 +115,7 @@ esp_status esp_rfc2217_new(const esp_rfc2217_opts *o, esp_rfc2217 **out, esp_err
 	socklen_t sl = sizeof sa;
 	getsockname(s->lfd, (struct sockaddr *)&sa, &sl);
 	s->bound = ntohs(sa.sin_port);
+	s->addr = sa;
 	esp_port_opts po = {.baud = o->baud};
 	if ((st = esp_port_open(o->port, &po, &s->port, e)) != ESP_OK) {
 		esp_rfc2217_free(s);
@@ -188,6 +207,36 @@ static void apply_lines(esp_rfc2217 *s, esp_error *e)
 		return;
 	uint8_t now = (s->dtr ? ESP_MODEM_DTR : 0) | (s->rts ? ESP_MODEM_RTS : 0);
 	esp_rec_line(s->rec, ESP_EV_MODEM, ESP_DIR_H2C, (uint32_t)(before ^ now), now);
+}
+
+/* The port's CTS/DSR/RI/DCD as RFC 2217 modem-state bits 4..7. */
+static uint8_t modem_state(esp_rfc2217 *s)
+{
+	uint8_t m = esp_port_modem(s->port);
+	return (uint8_t)((m & ESP_MODEM_CTS ? 0x10 : 0) | (m & ESP_MODEM_DSR ? 0x20 : 0) |
+			 (m & ESP_MODEM_RI ? 0x40 : 0) | (m & ESP_MODEM_DCD ? 0x80 : 0));
+}
+
+/* Unsolicited NOTIFY-MODEMSTATE: once when a client arrives (pyserial's client
+ * does not poll by default and fails reading CTS until it has one), then when
+ * a line in the client's mask changes, with the delta bits 0..3 set. Looked at
+ * every 50 ms at most: on a real port it costs an ioctl. */
+static void notify_modem(esp_rfc2217 *s)
+{
+	uint64_t now = esp_mono_ns();
+	if (s->cfd < 0 || now < s->modem_check)
+		return;
+	s->modem_check = now + 50000000u;
+	uint8_t ms = modem_state(s);
+	if (s->last_ms >= 0 && !((ms ^ s->last_ms) & s->modem_mask & 0xF0))
+		return;
+	if (s->last_ms >= 0) {
+		uint8_t old = (uint8_t)s->last_ms;
+		ms |= (uint8_t)((((ms ^ old) & 0x10) ? 0x01 : 0) | (((ms ^ old) & 0x20) ? 0x02 : 0) |
+				((old & 0x40) && !(ms & 0x40) ? 0x04 : 0) | (((ms ^ old) & 0x80) ? 0x08 : 0));
+	}
+	send_sb(s, CP_NOTIFY_MODEMSTATE + 100, &ms, 1);
+	s->last_ms = ms & 0xF0;
 }
 
 static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
@@ -282,10 +331,9 @@ static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
 			s->modem_mask = one;
 			send_sb(s, CP_SET_MODEMSTATE_MASK + 100, &one, 1);
 		}
-		uint8_t m = esp_port_modem(s->port), ms = 0;
-		ms |= (m & ESP_MODEM_CTS ? 0x10 : 0) | (m & ESP_MODEM_DSR ? 0x20 : 0) |
-		      (m & ESP_MODEM_RI ? 0x40 : 0) | (m & ESP_MODEM_DCD ? 0x80 : 0);
+		uint8_t ms = modem_state(s);
 		send_sb(s, CP_NOTIFY_MODEMSTATE + 100, &ms, 1);
+		s->last_ms = ms;
 		break;
 	}
 	case CP_NOTIFY_LINESTATE: case CP_SET_LINESTATE_MASK: {
@@ -400,6 +448,9 @@ static void greet(esp_rfc2217 *s)
 	memset(s->agreed_do, 0, sizeof s->agreed_do);
 	memset(s->agreed_will, 0, sizeof s->agreed_will);
 	s->st = T_DATA;
+	s->modem_mask = 0xFF; /* RFC 2217's default */
+	s->last_ms = -1;
+	s->modem_check = 0;
 	int one = 1;
 	setsockopt(s->cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	send_neg(s, DO, OPT_COMPORT);
@@ -418,6 +469,9 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 	int pfd = esp_port_fd(s->port);
 	while (!esp_rec_stop) {
 		int timeout = 100;
+		if (s->cfd < 0 && s->lfd < 0 && (s->lfd = listen_on(&s->addr)) < 0)
+			return esp_error_set(e, ESP_E_IO, "rfc2217", ESP_LOC_NONE, 0, errno,
+					     "cannot listen again on port %d after the client left", s->bound);
 		if (s->lines_due) {
 			uint64_t now = esp_mono_ns();
 			if (now >= s->lines_due) {
@@ -451,6 +505,10 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 			if (s->cfd < 0) {
 				s->cfd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
 				if (s->cfd >= 0) {
+					/* one client at a time: stop listening, so a second one's
+					 * connect is refused at once instead of hanging unserved */
+					close(s->lfd);
+					s->lfd = -1;
 					greet(s);
 					esp_rec_note(s->rec, "rfc2217 client connected");
 				}
@@ -465,6 +523,7 @@ esp_status esp_rfc2217_run(esp_rfc2217 *s, bool *signalled, esp_error *e)
 				}
 			}
 		}
+		notify_modem(s);
 		esp_rec_tick(s->rec);
 	}
 	*signalled = true;

@@ -1,7 +1,10 @@
 /* rfc2217.h: an RFC 2217 (Telnet COM-PORT-OPTION) server in front of a port
- * (real, pty or sim:). One client at a time; binds loopback unless told.
+ * (real, pty or sim:). One client at a time: while one is connected the
+ * server does not listen, so a second is refused at once; it listens again
+ * when the client leaves. Binds loopback unless told.
  * Applies the client's baud, data format, DTR/RTS, break and purge requests
- * to the port, answers each (code + 100), escapes 0xFF both ways, and
+ * to the port, answers each (code + 100), sends the modem state when a
+ * client arrives and when CTS/DSR/RI/DCD change, escapes 0xFF both ways, and
  * records bytes and line changes after forwarding them. Owns the sockets and
  * the port; not the recorder.
  */

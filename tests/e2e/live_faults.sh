@@ -2,7 +2,7 @@
 # live_faults.sh: the live verbs' faults, one clear line and a documented exit status each:
 # missing port (6), link path taken (6, nothing created), busy port (6, naming the holder),
 # permission denied (6, naming the group), the port vanishing mid-session under proxy and under
-# run (7, files valid).
+# run (7, files valid), SIGKILL (pcapng readable), SIGINT (9, files valid).
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
 
@@ -88,4 +88,13 @@ node "$E2E/flasher.mjs" --port "$WORK/esp.k" detect >"$WORK/k.out" 2>&1
 wait_for 20 tshark_reads "$WORK/k.pcapng"
 stop_proxy k KILL
 check "SIGKILL: tshark reads what was written" tshark_reads "$WORK/k.pcapng"
-finish 22
+
+# SIGINT (Ctrl-C): like SIGTERM, files closed and valid, exit 9
+start_sim i --chip esp32
+start_proxy i --port "$WORK/tty.i" -w "$WORK/i.pcapng" -j "$WORK/i.jsonl"
+node "$E2E/flasher.mjs" --port "$WORK/esp.i" detect >"$WORK/i.out" 2>&1
+stop_proxy i INT
+check "SIGINT: exit 9 ($PROXY_RC)" [ "$PROXY_RC" -eq 9 ]
+check "SIGINT: JSON Lines closed with a summary after the detect" sh -c "grep -q '\"op\":\"READ_REG\"' '$WORK/i.jsonl' && tail -1 '$WORK/i.jsonl' | grep -q '\"type\":\"summary\"'"
+check "SIGINT: tshark reads the pcapng" tshark_reads "$WORK/i.pcapng"
+finish 25

@@ -13,11 +13,23 @@ start_proxy() {
 	done
 }
 
+# stop_pid PID SIGNAL: signal it, wait up to 10 s, then SIGKILL it (a process that ignored the
+# signal must fail the test, not hang it); its exit status.
+stop_pid() {
+	kill "-$2" "$1" 2>/dev/null
+	_si=0
+	while kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; do
+		_si=$((_si + 1))
+		if [ $_si -gt 200 ]; then echo "e2e: pid $1 ignored SIG$2 for 10 s: killed"; kill -KILL "$1"; break; fi
+		sleep 0.05
+	done
+	wait "$1" 2>/dev/null
+}
+
 # stop_proxy NAME [SIGNAL]: signal it, wait, PROXY_RC holds its exit status.
 stop_proxy() {
 	eval "pid=\$PROXY_PID_$1"
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_pid "$pid" "${2:-TERM}"
 	PROXY_RC=$?
 }
 
@@ -47,8 +59,7 @@ start_rfc() {
 
 stop_rfc() {
 	eval "pid=\$RFC_PID_$1"
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_pid "$pid" "${2:-TERM}"
 	RFC_RC=$?
 }
 

@@ -4,6 +4,7 @@
 # 921600, then an uncompressed ROM flash write (FLASH_BEGIN/DATA/END) checked by SPI_FLASH_MD5;
 # then against `esptap sim --link --flash FILE` with the sim's own log to compare transactions.
 # Each time the sim's flash file must hold the data.
+# Last, a second client while one is connected: refused at once; the modem state is notified.
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
 CLIENT="$E2E/live_rfc2217_client.py"
@@ -39,4 +40,34 @@ sed 's/^/  [b] /' "$WORK/b.out"
 check "client through rfc2217 to a pty sim succeeds (MD5 matched)" [ "$rc" -eq 0 ]
 check "the data is in that sim's --flash file at 0x3000" region_is "$WORK/b.flash" 0x3000 "$WORK/data.bin"
 check "capture and sim log hold the same transactions" same_transactions "$WORK/bcap.jsonl" "$WORK/b.jsonl"
-finish 17
+# one client at a time: while one is connected a second is refused at once (not left hanging),
+# and once the first has gone another is served
+start_rfc c --port "sim:esp32" -j "$WORK/c.jsonl"
+/usr/bin/python3 - "$RFC_URL_c" >"$WORK/c.out" 2>&1 <<'PY'
+import sys, time, serial
+url = sys.argv[1]
+first = serial.serial_for_url(url, 115200, timeout=1)
+time.sleep(0.2)
+try:
+    print("modem state without polling: cts=%s dsr=%s" % (first.cts, first.dsr))
+except serial.SerialException as e:
+    print("modem state: %s" % e)
+t = time.time()
+try:
+    serial.serial_for_url(url, 115200, timeout=1)
+    print("second client: served")
+except serial.SerialException as e:
+    print("second client: refused in %.1f s: %s" % (time.time() - t, e))
+first.close()
+time.sleep(0.3)
+again = serial.serial_for_url(url, 115200, timeout=1)
+print("third client: served")
+again.close()
+PY
+stop_rfc c
+sed 's/^/  [c] /' "$WORK/c.out"
+check "a second client is refused at once while one is connected" grep -q "second client: refused in 0.[0-9] s: .*Connection refused" "$WORK/c.out"
+check "after the first leaves, another client is served" grep -q "third client: served" "$WORK/c.out"
+check "the server notifies the modem state unasked (pyserial reads CTS/DSR)" grep -q "modem state without polling: cts=False dsr=False" "$WORK/c.out"
+check "capture notes two connections" [ "$(grep -c '"text":"rfc2217 client connected"' "$WORK/c.jsonl")" -eq 2 ]
+finish 21
