@@ -103,6 +103,9 @@ void esp_rec_note(esp_rec *r, const char *text)
 
 void esp_rec_tick(esp_rec *r)
 {
+	/* Console text without a newline is written after 100 ms of quiet, like
+	 * everything else the files carry. */
+	esp_pipeline_idle(r->pipe, esp_rec_now(r), 100000000ull);
 	esp_sinks_tick(r->sinks);
 }
 

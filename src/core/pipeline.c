@@ -17,6 +17,7 @@ struct esp_pipeline {
 	uint64_t next_no;
 	uint32_t baud[2];
 	uint8_t modem;
+	uint64_t last_bytes_ns[2]; /* when bytes last arrived, per direction */
 	/* The unit being decoded, and whether unit_sink has seen it yet. */
 	const esp_unit *cur;
 	bool cur_sunk;
@@ -90,8 +91,10 @@ void esp_pipeline_event(esp_pipeline *p, const esp_event *ev)
 
 	if (ev->kind == ESP_EV_BYTES) {
 		/* Bytes without a direction cannot belong to either stream. */
-		if (d >= 0)
+		if (d >= 0) {
 			esp_slip_feed(p->slip[d], ev->ts_ns, ev->data, ev->len, p->baud[d]);
+			p->last_bytes_ns[d] = ev->ts_ns;
+		}
 		return;
 	}
 	if (ev->kind < ESP_EV_BAUD || ev->kind > ESP_EV_NOTE)
@@ -139,3 +142,10 @@ void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns)
 }
 
 const esp_summary *esp_pipeline_summary(const esp_pipeline *p) { return esp_decoder_summary(p->dec); }
+
+void esp_pipeline_idle(esp_pipeline *p, uint64_t now_ns, uint64_t max_age_ns)
+{
+	for (int d = 0; d < 2; d++)
+		if (now_ns >= p->last_bytes_ns[d] + max_age_ns)
+			esp_slip_flush_raw(p->slip[d], p->last_bytes_ns[d]);
+}

@@ -28,6 +28,10 @@ void esp_pipeline_free(esp_pipeline *p);
 void esp_pipeline_event(esp_pipeline *p, const esp_event *ev);
 /* A unit that is already framed (pcapng input): numbered and decoded as is. */
 void esp_pipeline_unit(esp_pipeline *p, const esp_unit *u);
+/* Live use: emit text held in a raw run (a boot log line still missing its
+ * newline) once no byte came in that direction for max_age_ns. Frames in
+ * progress are never cut. */
+void esp_pipeline_idle(esp_pipeline *p, uint64_t now_ns, uint64_t max_age_ns);
 void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns);
 const esp_summary *esp_pipeline_summary(const esp_pipeline *p);
 

@@ -202,5 +202,26 @@ int main(void)
 	CHECK_EQ_U(c2.u[1].flags & ESP_UF_CHECKSUM_BAD, ESP_UF_CHECKSUM_BAD);
 	CHECK_EQ_U(c2.records_foreign + c2.records_before_sink, 0);
 	esp_pipeline_free(p);
-	CHECK_DONE(54);
+	/* idle: text without a newline is emitted once its direction has been
+	 * quiet long enough, at the time of its last byte; a frame is never cut */
+	memset(&c, 0, sizeof c);
+	o.user = &c;
+	p = esp_pipeline_new(&o);
+	bytes(p, 1000, ESP_DIR_C2H, "waiting for download", 20);
+	bytes(p, 1000, ESP_DIR_H2C, "\xC0\x00\x08\x24", 4);
+	esp_pipeline_idle(p, 1050, 100);
+	CHECK_EQ_U(c.n, 0);
+	esp_pipeline_idle(p, 1100, 100);
+	CHECK_EQ_U(c.n, 1);
+	CHECK_EQ_U(c.u[0].kind, ESP_UNIT_RAW);
+	CHECK_EQ_U(c.u[0].dir, ESP_DIR_C2H);
+	CHECK_EQ_U(c.u[0].wire_len, 20);
+	CHECK_EQ_U(c.u[0].ts, 1000);
+	esp_pipeline_idle(p, 5000, 100);
+	CHECK_EQ_U(c.n, 1);
+	esp_pipeline_finish(p, 6000);
+	CHECK_EQ_U(c.n, 2);
+	CHECK_EQ_U(c.u[1].flags & ESP_UF_UNTERMINATED, ESP_UF_UNTERMINATED);
+	esp_pipeline_free(p);
+	CHECK_DONE(63);
 }
