@@ -6,12 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/parmrk.h"
 #include "capture/port.h"
 
 typedef struct {
 	esp_port *port;
 	esp_dir dir;
-	int mark; /* PARMRK parser: 0 plain, 1 after 0xFF, 2 after 0xFF 0x00 */
+	esp_parmrk mark;
 } line;
 
 struct esp_tap {
@@ -66,44 +67,27 @@ void esp_tap_on_record(const esp_record *r, void *user)
 	}
 }
 
+typedef struct {
+	esp_tap *t;
+	line *l;
+} mark_ctx;
+
+static void on_mark(esp_parmrk_kind kind, const uint8_t *p, size_t n, void *user)
+{
+	mark_ctx *m = user;
+	if (kind == ESP_PARMRK_DATA)
+		esp_rec_bytes(m->t->rec, m->l->dir, p, n);
+	else if (kind == ESP_PARMRK_BREAK)
+		esp_rec_line(m->t->rec, ESP_EV_BREAK, m->l->dir, 0, 0);
+	else
+		esp_rec_line(m->t->rec, ESP_EV_LINE_ERROR, m->l->dir, ESP_LINE_ERR_FRAMING | ESP_LINE_ERR_PARITY, 0);
+}
+
 /* Split a PARMRK stream into data runs, line errors and breaks. */
 static void feed(esp_tap *t, line *l, const uint8_t *p, size_t n)
 {
-	uint8_t out[4096];
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = p[i];
-		if (l->mark == 0) {
-			if (b == 0xFF)
-				l->mark = 1;
-			else
-				out[k++] = b;
-		} else if (l->mark == 1) {
-			if (b == 0xFF) {
-				out[k++] = 0xFF;
-				l->mark = 0;
-			} else if (b == 0x00) {
-				l->mark = 2;
-			} else {
-				out[k++] = 0xFF; /* not a mark after all */
-				out[k++] = b;
-				l->mark = 0;
-			}
-		} else {
-			esp_rec_bytes(t->rec, l->dir, out, k);
-			k = 0;
-			if (b == 0x00)
-				esp_rec_line(t->rec, ESP_EV_BREAK, l->dir, 0, 0);
-			else
-				esp_rec_line(t->rec, ESP_EV_LINE_ERROR, l->dir, ESP_LINE_ERR_FRAMING | ESP_LINE_ERR_PARITY, 0);
-			l->mark = 0;
-		}
-		if (k >= sizeof out - 2) {
-			esp_rec_bytes(t->rec, l->dir, out, k);
-			k = 0;
-		}
-	}
-	esp_rec_bytes(t->rec, l->dir, out, k);
+	mark_ctx m = {t, l};
+	esp_parmrk_feed(&l->mark, p, n, on_mark, &m);
 }
 
 esp_status esp_tap_run(esp_tap *t, bool *signalled, esp_error *e)
