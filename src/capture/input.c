@@ -48,6 +48,37 @@ static bool pcap_magic(const uint8_t *h, size_t n)
 	return false;
 }
 
+static bool is_hex_digit(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Does the file start as hex text: only hex digits, blanks, commas, "0x"
+ * prefixes and '#' comments (to the end of the line), with a digit somewhere?
+ * Only the head is looked at; the hex reader reports a bad byte further on. */
+static bool looks_hex(const uint8_t *h, size_t n)
+{
+	bool comment = false, digit = false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = h[i];
+		if (comment) {
+			comment = c != '\n';
+		} else if (c == '#') {
+			comment = true;
+		} else if (is_hex_digit(c)) {
+			digit = true;
+		} else if (c == 'x' || c == 'X') {
+			/* a prefix: "0x" starting a token */
+			if (i == 0 || h[i - 1] != '0' || (i >= 2 && (is_hex_digit(h[i - 2]) || h[i - 2] == 'x' ||
+								     h[i - 2] == 'X')))
+				return false;
+		} else if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ',') {
+			return false;
+		}
+	}
+	return digit;
+}
+
 esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input **out, esp_error *e)
 {
 	*out = NULL;
@@ -108,10 +139,17 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 		in->info.start_unix_ns = esp_pcapread_start_ns(in->pr);
 	} else {
 		in->flavour = esp_trace_sniff(head, n);
+		bool dir = o->raw_dir == ESP_DIR_H2C || o->raw_dir == ESP_DIR_C2H;
+		if (fmt == ESP_IN_AUTO && in->flavour == ESP_TRACE_NONE && dir) {
+			/* One direction's bytes: hex text if it reads as hex, else binary. */
+			fmt = looks_hex(head, n) ? ESP_IN_HEX : ESP_IN_RAW;
+			in->info.format = fmt == ESP_IN_RAW ? "raw" : "hex";
+			goto opened;
+		}
 		if (fmt == ESP_IN_AUTO && in->flavour == ESP_TRACE_NONE) {
 			st = esp_error_set(e, ESP_E_FORMAT, path, ESP_LOC_NONE, 0, 0,
 					   "no known format (not pcap, pcapng or an esptool trace "
-					   "log; --format raw or hex reads bytes as they are)");
+					   "log; with --dir it is read as raw or hex bytes of that direction)");
 			goto fail;
 		}
 		fmt = ESP_IN_TRACE;
@@ -121,6 +159,7 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 		if (in->flasher[0])
 			in->info.flasher = in->flasher;
 	}
+opened:
 	in->fmt = fmt;
 	in->f = f;
 	free(head);

@@ -35,7 +35,10 @@ static void usage(FILE *f)
 		"  -q, --quiet           no text view on stdout\n"
 		"      --format FMT      auto|pcap|trace|raw|hex (default auto: detect)\n"
 		"      --dir DIR         direction of raw/hex input: host>chip|chip>host|h2c|c2h\n"
-		"                        (default chip>host)\n"
+		"                        (with --format raw|hex default chip>host; with auto, a file that is\n"
+		"                        not pcap(ng) or a trace log is read as hex when it starts with only hex\n"
+		"                        digits, blanks, commas, 0x and # comments, else as raw bytes; without\n"
+		"                        --dir such a file is of no known format)\n"
 		"      --baud N          rate to assume when the input does not say (default unknown)\n"
 		"      --linktype N      pcap link type to read and write, 147..162 (default 147, USER0)\n"
 		"      --color WHEN      auto|always|never (default auto: a terminal and NO_COLOR unset)\n"
@@ -161,6 +164,11 @@ static int parse(int argc, char **argv, decode_opts *o)
 	if (optind != argc - 1)
 		return cli_failf(EXIT_USAGE, "decode: give exactly one input FILE (try --help)");
 	o->input = argv[optind];
+	/* --format raw|hex without --dir: the chip's side, as documented. With
+	 * auto detection no --dir means no direction: an unknown file is then an
+	 * error rather than bytes of a guessed side. */
+	if (o->dir == ESP_DIR_NONE && (o->format == ESP_IN_RAW || o->format == ESP_IN_HEX))
+		o->dir = ESP_DIR_C2H;
 	return -1;
 }
 
@@ -178,7 +186,7 @@ static void print_stats(const struct timespec *t0)
 
 int cmd_decode(int argc, char **argv)
 {
-	decode_opts o = {.colour = -1, .dir = ESP_DIR_C2H};
+	decode_opts o = {.colour = -1, .dir = ESP_DIR_NONE};
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;

@@ -209,9 +209,33 @@ static void on_tx(const uint8_t *p, size_t n, void *user)
 {
 	simctx *c = user;
 	obuf_add(&c->port.out, p, n);
-	if (c->taps)
-		obuf_add(&c->tap_rx.out, p, n);
 	log_bytes(c, ESP_DIR_C2H, p, n);
+}
+
+/* A tap's reader hears bytes sent at `baud` through its own UART: at the rate
+ * it set on its pty (as the sim reads the client's), garbled when the rates
+ * differ; unchanged when they match. */
+static void tap_hear(spty *t, const uint8_t *p, size_t n, uint32_t baud)
+{
+	uint32_t to = pty_baud(t->slave);
+	if (!to || !baud || to == baud) {
+		obuf_add(&t->out, p, n);
+		return;
+	}
+	size_t cap = n * 16 + 16;
+	uint8_t *r = malloc(cap);
+	if (!r)
+		return; /* out of memory: the copy is lost, as on a line */
+	obuf_add(&t->out, r, esp_uart_resample(p, n, baud, to, r, cap));
+	free(r);
+}
+
+/* The chip's own bytes at the chip's rate: what a tap on the RX line hears. */
+static void on_line_tx(const uint8_t *p, size_t n, uint32_t baud, void *user)
+{
+	simctx *c = user;
+	if (c->taps)
+		tap_hear(&c->tap_rx, p, n, baud);
 }
 
 static void check_baud(simctx *c)
@@ -244,7 +268,8 @@ static void usage(FILE *f)
 		"  -j FILE                 JSON Lines log of every frame received and sent ('-' stdout)\n"
 		"  -w FILE                 pcapng capture of the same\n"
 		"  --redact-stub           in -j/-w, replace MEM_DATA payloads by filler (same length, valid checksum)\n"
-		"  --tap-out TX,RX         two more ptys (symlinks TX and RX) carrying what the host and the chip sent\n"
+		"  --tap-out TX,RX         two more ptys (symlinks TX and RX) carrying what the host and the chip sent,\n"
+		"                          as a UART at the rate set on each tap pty hears them (garbled at a wrong rate)\n"
 		"  -h, --help              this help\n\n"
 		"The chip starts in download mode (a pty has no DTR/RTS) unless --fault boot-to-flash.\n"
 		"Stops on SIGINT/SIGTERM with every file complete (exit 9), or after one session with --once (exit 0).\n",
@@ -356,6 +381,7 @@ int cmd_sim(int argc, char **argv)
 	int rc = 0;
 	so.start_in_download = true;
 	so.tx = on_tx;
+	so.line_tx = on_line_tx;
 	so.user = &c;
 	esp_status st = esp_sim_new(&so, &c.sim, &e);
 	if (st == ESP_OK)
@@ -433,7 +459,7 @@ int cmd_sim(int argc, char **argv)
 				check_baud(&c);
 				log_h2c(&c, buf, (size_t)n);
 				if (c.taps)
-					obuf_add(&c.tap_tx.out, buf, (size_t)n);
+					tap_hear(&c.tap_tx, buf, (size_t)n, c.host_baud);
 				esp_sim_rx(c.sim, mono_ns() - c.t0, buf, (size_t)n, c.host_baud);
 			}
 		}

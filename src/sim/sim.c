@@ -190,6 +190,8 @@ uint64_t esp_sim_poll(esp_sim *s, uint64_t now_ns)
 		s->out_head = c->next;
 		if (!s->out_head)
 			s->out_tail = NULL;
+		if (s->o.line_tx)
+			s->o.line_tx(c->p, c->n, c->baud, s->o.user);
 		uint8_t *p = c->p;
 		size_t n = c->n;
 		uint8_t *tmp = NULL;

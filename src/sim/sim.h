@@ -34,6 +34,12 @@ typedef struct {
 	/* Chip > host bytes. Called from esp_sim_rx / esp_sim_poll. */
 	void (*tx)(const uint8_t *p, size_t n, void *user);
 	void *user;
+	/* Optional (NULL: none). The same output as the chip put it on its TX
+	 * line, at the chip's UART rate `baud`: before the host's receiver
+	 * garbles it for a wrong rate and before --fault noise. For a listener
+	 * other than the host (a tap on the RX line). Called just before tx,
+	 * with the same user. */
+	void (*line_tx)(const uint8_t *p, size_t n, uint32_t baud, void *user);
 } esp_sim_opts;
 
 /* Parses faults; on a bad spec fills e naming it. */

@@ -22,8 +22,20 @@ check "capture shows the baud change to 921600" jl_has "$WORK/run.jsonl" '"event
 check "SYNC answered after the reset" jl_has "$WORK/run.jsonl" '"type":"response".*"op":"SYNC".*"status":"ok"'
 check "tshark reads the pcapng" tshark_reads "$WORK/run.pcapng"
 
+# A wrong reset sequence visibly fails: without a reset the in-process sim (which waits for
+# one when the port has lines) never enters download mode, so no SYNC is answered.
+"$ESPTAP" run --port sim:esp32 -j "$WORK/nr.jsonl" -q -- \
+	node "$E2E/flasher.mjs" --port '{port}' --before no_reset detect >"$WORK/nr.out" 2>&1
+rc=$?
+check "no reset: run exits 1 with the flasher" [ "$rc" -eq 1 ]
+check "no reset: the flasher says it could not connect" grep -q '^flasher: FAILED: .*connect' "$WORK/nr.out"
+check "no reset: the capture shows the flasher's SYNCs" jl_has "$WORK/nr.jsonl" '"dir":"host>chip","op":"SYNC"'
+check "no reset: the capture shows no SYNC reply" sh -c "! grep -q '\"type\":\"response\".*\"op\":\"SYNC\"' '$WORK/nr.jsonl'"
+check "no reset: no ROM banner either" sh -c "! grep -q '\"text\":\"ets ' '$WORK/nr.jsonl'"
+# (a custom wrong reset order needs flasher.mjs support: it has only no_reset and default_reset)
+
 "$ESPTAP" run -q -- sh -c 'test -e "$1" && exit 3' sh '{port}' >/dev/null 2>&1
 check "run passes the flasher's exit status (3) and {port} exists" [ $? -eq 3 ]
 "$ESPTAP" run -q -- /nonexistent/flasher >/dev/null 2>&1
 check "a flasher that cannot start: 127" [ $? -eq 127 ]
-finish 11
+finish 16

@@ -488,6 +488,56 @@ static void test_resample(void)
 	CHECK_EQ_U(o[0], 0xFE);
 }
 
+/* The line_tx hook: what the chip put on its TX line, at its rate, whatever the host hears. */
+static sink line;
+static uint32_t line_baud;
+static int line_calls;
+static void on_line(const uint8_t *p, size_t n, uint32_t baud, void *user)
+{
+	CHECK(user == &out);
+	line_baud = baud;
+	line_calls++;
+	if (line.n + n <= sizeof line.buf) {
+		memcpy(line.buf + line.n, p, n);
+		line.n += n;
+	}
+}
+
+static void test_line_tx(void)
+{
+	esp_sim_opts o = {.chip = ESP_CHIP_ESP32, .tx = on_tx, .user = &out, .line_tx = on_line};
+	esp_sim *s = NULL;
+	esp_error e;
+	CHECK(esp_sim_new(&o, &s, &e) == ESP_OK);
+	/* host at the chip's rate: both hear the same bytes */
+	out.n = line.n = 0;
+	esp_sim_host_baud(s, 115200);
+	esp_sim_reset(s, now += 1000000, true);
+	esp_sim_poll(s, now += 1000000000ull);
+	CHECK(line.n > 40 && line_calls > 0);
+	CHECK_EQ_U(line_baud, 115200);
+	CHECK_EQ_U(out.n, line.n);
+	CHECK_MEM(out.buf, line.buf, line.n);
+	/* host at 460800: it hears garbage, the line still carries the banner */
+	out.n = line.n = 0;
+	esp_sim_host_baud(s, 460800);
+	esp_sim_reset(s, now += 1000000, true);
+	esp_sim_poll(s, now += 1000000000ull);
+	line.buf[line.n < sizeof line.buf ? line.n : 0] = 0;
+	CHECK(strstr((const char *)line.buf, "waiting for download\r\n") != NULL);
+	CHECK_EQ_U(line_baud, 115200);
+	CHECK(out.n != line.n || memcmp(out.buf, line.buf, line.n) != 0);
+	esp_sim_free(s);
+	/* without the hook nothing changes for tx */
+	int calls = line_calls;
+	s = mk(ESP_CHIP_ESP32, NULL, true);
+	esp_sim_reset(s, now += 1000000, true);
+	esp_sim_poll(s, now += 1000000000ull);
+	CHECK(out.n > 40);
+	CHECK_EQ_U(line_calls, calls);
+	esp_sim_free(s);
+}
+
 static void test_redact(void)
 {
 	uint8_t pkt[8 + 16 + 4] = {0x00, ESP_MEM_DATA, 20, 0};
@@ -526,5 +576,6 @@ int main(void)
 	test_noise();
 	test_resample();
 	test_redact();
-	CHECK_DONE(80);
+	test_line_tx();
+	CHECK_DONE(90);
 }
