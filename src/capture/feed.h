@@ -17,6 +17,18 @@ typedef struct {
 } esp_feed;
 
 struct esp_input;
+/* Value of a hex digit, -1 if c is not one (the text readers share it). */
+static inline int esp_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* esp_input_run with the input's events and units going to feed instead of
  * a pipeline (tests, fuzzing, tools). */
 esp_status esp_input_run_feed(struct esp_input *in, const esp_feed *feed, esp_error *e);

@@ -50,7 +50,7 @@ static bool pcap_magic(const uint8_t *h, size_t n)
 
 static bool is_hex_digit(uint8_t c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return esp_hexval(c) >= 0;
 }
 
 /* Does the file start as hex text: only hex digits, blanks, commas, "0x"

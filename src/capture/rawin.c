@@ -14,17 +14,6 @@ static void feed_bytes(const esp_feed *feed, esp_dir dir, const uint8_t *p, size
 	feed->event(&ev, feed->user);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 esp_status esp_rawin_read(FILE *f, const char *source, bool hex, esp_dir dir,
 			  const esp_feed *feed, uint64_t *nbytes, esp_error *e)
 {
@@ -53,7 +42,7 @@ esp_status esp_rawin_read(FILE *f, const char *source, bool hex, esp_dir dir,
 				comment = c != '\n';
 				continue;
 			}
-			int v = hexval(c);
+			int v = esp_hexval(c);
 			if (v >= 0) {
 				if (hi < 0) {
 					hi = v;

@@ -66,17 +66,6 @@ static bool grow(void *pp, size_t *cap, size_t need)
 	return true;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool starts(const char *s, size_t n, const char *lit)
 {
 	size_t k = strlen(lit);
@@ -201,7 +190,7 @@ static size_t hex_append(tr *t, const char *s, size_t n, bool cut)
 		}
 		if (s[i] == '|')
 			break;
-		int hi = hexval((unsigned char)s[i]);
+		int hi = esp_hexval((unsigned char)s[i]);
 		if (hi < 0)
 			return i + 1;
 		if (i + 1 >= n) {
@@ -209,7 +198,7 @@ static size_t hex_append(tr *t, const char *s, size_t n, bool cut)
 				break;
 			return i + 1;
 		}
-		int lo = hexval((unsigned char)s[i + 1]);
+		int lo = esp_hexval((unsigned char)s[i + 1]);
 		if (lo < 0)
 			return i + 2;
 		if (!grow(&t->buf, &t->cap, t->len + 1))
@@ -244,7 +233,7 @@ static int repr_append(tr *t, const char *s, size_t n)
 			case 'x': {
 				if (i + 2 > n)
 					return 2;
-				int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+				int hi = esp_hexval((unsigned char)s[i]), lo = esp_hexval((unsigned char)s[i + 1]);
 				if (hi < 0 || lo < 0)
 					return 1;
 				c = hi << 4 | lo;
@@ -347,7 +336,7 @@ static esp_status finish_dump(tr *t)
 
 static bool is_continuation(const char *s, size_t n, bool nl)
 {
-	if (n < 5 || memcmp(s, "    ", 4) != 0 || hexval((unsigned char)s[4]) < 0)
+	if (n < 5 || memcmp(s, "    ", 4) != 0 || esp_hexval((unsigned char)s[4]) < 0)
 		return false;
 	return memchr(s, '|', n) != NULL || !nl;
 }
