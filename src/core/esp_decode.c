@@ -30,7 +30,7 @@ static void set_mode(esp_decoder *d, int m)
 {
 	d->mode = m;
 	if (m == MODE_STUB)
-		d->sum.stub = true;
+		d->sum.stub = d->ses_stub = true;
 }
 
 /* Unit flags were set in place while decoding, so the unit is final here. */
@@ -55,6 +55,7 @@ esp_decoder *esp_decoder_new(const esp_decoder_opts *o, esp_record_cb cb, void *
 	d->late_op = -1;
 	d->last_data_op = -1;
 	d->detecting = true;
+	esp_session_start(d, 1, 0);
 	return d;
 }
 
@@ -205,6 +206,13 @@ static void do_command(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n
 	(void)esp_u32le(&c);
 	const esp_op_info *oi = esp_op_lookup(op);
 
+	if (op == ESP_SYNC && d->ses_cmds) {
+		give_up(d, r, d->unit->ts_ns, op, false);
+		esp_session_sync(d, r);
+	} else if (op != ESP_SYNC && (d->chip != ESP_CHIP_UNKNOWN ||
+				      (op != ESP_READ_REG && op != ESP_GET_SECURITY_INFO))) {
+		d->ses_cmds++; /* chip-detection probes belong to the connect: flashers re-SYNC after them */
+	}
 	r->type = ESP_REC_COMMAND;
 	r->opcode = op;
 	d->sum.commands++;
@@ -502,6 +510,9 @@ void esp_decoder_unit(esp_decoder *d, esp_unit *u)
 	esp_summary *s = &d->sum;
 	s->units++;
 	s->duration_ns = u->ts_ns;
+	if (s->units == 1)
+		d->ses_start_ns = u->ts_ns;
+	d->ses_last_ns = u->ts_ns;
 	if (u->dir == ESP_DIR_H2C)
 		s->bytes_h2c += u->wire_len;
 	else if (u->dir == ESP_DIR_C2H)
@@ -550,4 +561,5 @@ void esp_decoder_finish(esp_decoder *d, uint64_t ts_ns)
 		d->sum.duration_ns = ts_ns;
 	d->sum.regions = d->regions;
 	d->sum.baud_final = d->baud;
+	esp_session_finish(d);
 }

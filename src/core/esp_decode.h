@@ -40,11 +40,15 @@ typedef struct {
 	uint64_t first_frame, last_frame; /* BEGIN command, last DATA command */
 	uint32_t md5_size;       /* size the chip was asked to hash, 0 if not asked */
 	bool inflate_error;      /* compressed data did not inflate */
+	uint64_t number;         /* 0-based, in the order written over the whole capture */
 } esp_region;
 
-typedef struct {
+/* The whole capture's summary, or one session's (ESP_REC_SESSION_END). A
+ * session starts at a SYNC sent after other commands (the flasher reset the
+ * chip or a new flasher connected); counts are the session's own there. */
+typedef struct esp_summary {
 	esp_chip chip;
-	bool stub;               /* stub seen running (OHAI) */
+	bool stub;               /* stub seen running (OHAI, or SYNC answered with value 0) */
 	uint32_t baud_initial, baud_final;
 	uint64_t units, frames, commands, responses, raw_runs, events, timeouts;
 	uint64_t checksum_errors, error_statuses, escape_errors, malformed;
@@ -59,11 +63,20 @@ typedef struct {
 	uint64_t undecoded;        /* frames too short, cut off or with a bad direction byte */
 	uint64_t op_count[256];  /* commands by opcode */
 	uint64_t read_flash_packets;
-	const esp_region *regions;
+	const esp_region *regions; /* whole capture: the last ESP_SUMMARY_REGIONS only */
 	size_t n_regions;
+	uint64_t regions_total;    /* regions written, listed or not */
+	uint64_t sessions;         /* whole capture: how many; one session's: its number (1-based) */
+	uint64_t first_frame, last_frame, start_ns; /* one session's span (whole capture: 1, last, 0) */
 	uint64_t bytes_h2c, bytes_c2h;
 	uint64_t duration_ns;
 } esp_summary;
+
+/* Bounds that keep memory flat however many sessions a capture holds: the
+ * final summary lists the last few regions; one session lists at most
+ * ESP_SESSION_REGIONS (the oldest are counted, not kept). */
+#define ESP_SUMMARY_REGIONS 16
+#define ESP_SESSION_REGIONS 1024
 
 esp_decoder *esp_decoder_new(const esp_decoder_opts *o, esp_record_cb cb, void *user);
 void esp_decoder_free(esp_decoder *d);

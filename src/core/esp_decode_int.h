@@ -93,6 +93,18 @@ struct esp_decoder {
 	uint64_t late_frame, late_ts;
 	int late_op;
 
+	/* sessions (esp_session.c): the capture's counts when the current one began */
+	esp_summary base;
+	esp_summary ses;      /* an ended session's summary, while its record is out */
+	uint64_t ses_no;      /* current session, 1-based */
+	uint64_t ses_cmds;    /* commands other than SYNC in the current session */
+	size_t ses_region0;   /* its first region in regions[] */
+	uint64_t ses_dropped; /* its regions no longer listed (over ESP_SESSION_REGIONS) */
+	uint64_t ses_first_frame, ses_start_ns, ses_last_ns;
+	uint32_t ses_baud0;
+	bool ses_stub, ses_sync_noted;
+	uint64_t regions_total;
+
 	esp_unit *unit;       /* the unit being decoded (its flags get set) */
 	esp_record rec;
 	char sbuf[4096];
@@ -125,6 +137,15 @@ bool esp_dec_unsup_leftover(esp_decoder *d, esp_record *r, const uint8_t *p, siz
 void esp_dec_read_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
 void esp_dec_read_ack(esp_decoder *d, esp_record *r, const uint8_t *p);
 void esp_dec_boot_banner(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n);
+
+/* Sessions (esp_session.c). */
+void esp_session_start(esp_decoder *d, uint64_t frame, uint64_t ts);
+/* A SYNC after other commands: ends the current session (emitting its
+ * summary record) before the SYNC counts towards the next one. */
+void esp_session_sync(esp_decoder *d, esp_record *cur);
+void esp_session_finish(esp_decoder *d);
+/* Room for one more region: drops the session's oldest when it holds too many. */
+bool esp_session_region_room(esp_decoder *d);
 
 /* Payload fields (esp_fields.c). */
 void esp_dec_command_fields(esp_decoder *d, esp_record *r, uint8_t op, const uint8_t *body, size_t n,

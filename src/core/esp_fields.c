@@ -229,7 +229,7 @@ void esp_dec_command_fields(esp_decoder *d, esp_record *r, uint8_t op, const uin
 			p->timeout_ms = per_mb(p->timeout_ms, 30, w[0]);
 		int idx = esp_flash_begin(d, r, w[3], w[0], w[1], w[2], op == ESP_FLASH_DEFL_BEGIN, w[4] != 0);
 		if (idx >= 0)
-			esp_dec_field_u(r, "region", ESP_F_UINT, (uint64_t)idx);
+			esp_dec_field_u(r, "region", ESP_F_UINT, d->regions[idx].number);
 		d->last_data_op = -1;
 		return;
 	}
@@ -320,7 +320,7 @@ void esp_dec_command_fields(esp_decoder *d, esp_record *r, uint8_t op, const uin
 			p->timeout_ms = per_mb(p->timeout_ms, 8, w[1]);
 			p->region = esp_flash_find(d, w[0], w[1]);
 			if (p->region >= 0)
-				esp_dec_field_u(r, "region", ESP_F_UINT, (uint64_t)p->region);
+				esp_dec_field_u(r, "region", ESP_F_UINT, d->regions[p->region].number);
 		}
 		return;
 	case ESP_CHANGE_BAUDRATE:
@@ -443,10 +443,13 @@ void esp_dec_response_fields(esp_decoder *d, esp_record *r, uint8_t op, const es
 	case ESP_SYNC:
 		if (r->value != 0 && d->mode != MODE_ROM) {
 			d->mode = MODE_ROM;
-		} else if (r->value == 0 && r->status_ok && req && d->mode != MODE_STUB) {
+		} else if (r->value == 0 && r->status_ok && req && !d->ses_sync_noted) {
+			/* the stub answers SYNC with value 0; a flasher then skips the upload */
 			d->mode = MODE_STUB;
-			d->sum.stub = true;
-			esp_dec_note(r, ESP_NOTE_INFO, "stub-already-running", "SYNC answered with value 0: the stub runs");
+			d->sum.stub = d->ses_stub = true;
+			d->ses_sync_noted = true;
+			esp_dec_note(r, ESP_NOTE_INFO, "stub-already-running",
+				     "SYNC answered with value 0: the flasher stub was found running");
 		}
 		r->mode = d->mode == MODE_ROM ? "rom" : d->mode == MODE_STUB ? "stub" : NULL;
 		return;

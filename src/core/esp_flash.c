@@ -25,6 +25,7 @@ int esp_flash_begin(esp_decoder *d, esp_record *r, uint32_t offset, uint32_t siz
 	d->cur = -1;
 	if (size == 0 && blocks == 0) /* esptool's "run user code" / ESP8266 attach: no write follows */
 		return -1;
+	esp_session_region_room(d);
 	size_t n = d->sum.n_regions;
 	if (n == d->cap_regions) {
 		size_t cap = d->cap_regions ? d->cap_regions * 2 : 16;
@@ -46,6 +47,7 @@ int esp_flash_begin(esp_decoder *d, esp_record *r, uint32_t offset, uint32_t siz
 	g->encrypted = encrypted;
 	g->verify = -1;
 	g->first_frame = g->last_frame = r->frame;
+	g->number = d->regions_total++;
 	d->cur = (int)n;
 	d->cur_closed = false;
 	d->head_len = 0;
@@ -159,7 +161,7 @@ void esp_flash_data(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n, b
 	esp_region *g = &d->regions[d->cur];
 	g->blocks_seen++;
 	g->last_frame = r->frame;
-	esp_dec_field_u(r, "region", ESP_F_UINT, (uint64_t)d->cur);
+	esp_dec_field_u(r, "region", ESP_F_UINT, g->number);
 	if (g->blocks_announced && g->blocks_seen > g->blocks_announced)
 		esp_dec_note(r, ESP_NOTE_WARNING, "extra-block", "block %u of %u announced", g->blocks_seen,
 			     g->blocks_announced);
@@ -209,7 +211,7 @@ void esp_flash_verify(esp_decoder *d, esp_record *r, int idx, uint32_t size, con
 			ours = g->md5_written;
 		}
 	}
-	esp_dec_field_u(r, "region", ESP_F_UINT, (uint64_t)idx);
+	esp_dec_field_u(r, "region", ESP_F_UINT, g->number);
 	if (!ours || !ours[0]) {
 		esp_dec_note(r, ESP_NOTE_WARNING, "verify-unknown",
 			     "cannot compare: chip hashed %u bytes, %llu were written (%u announced)", size,

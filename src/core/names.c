@@ -15,6 +15,6 @@ const char *esp_unit_kind_name(esp_unit_kind k)
 
 const char *esp_rec_type_name(esp_rec_type t)
 {
-	static const char *const n[] = {"?", "command", "response", "raw", "event", "timeout"};
+	static const char *const n[] = {"?", "command", "response", "raw", "event", "timeout", "session_summary"};
 	return (unsigned)t < sizeof n / sizeof n[0] ? n[t] : "?";
 }

@@ -20,7 +20,10 @@ typedef enum {
 	ESP_REC_RAW,         /* bytes outside frames, or a frame too broken to decode */
 	ESP_REC_EVENT,       /* baud, modem lines, break, line error, gap, note */
 	ESP_REC_TIMEOUT,     /* a request without an answer */
+	ESP_REC_SESSION_END, /* a flashing session ended (captures holding several): its summary */
 } esp_rec_type;
+
+struct esp_summary;
 
 typedef enum {
 	ESP_F_UINT,  /* u: decimal */
@@ -78,6 +81,9 @@ typedef struct {
 
 	/* timeouts */
 	double waited_ms;
+
+	/* session ends: that session's own counts and regions */
+	const struct esp_summary *summary;
 
 	/* raw runs and notes: printable text (valid UTF-8/ASCII), else NULL */
 	const char *text;

@@ -190,6 +190,7 @@ json_t *esp_json_record(const esp_record *r)
 		set(o, "opcode", r->opcode >= 0 ? json_integer(r->opcode) : json_null());
 		set(o, "waited_ms", json_real(ms3(r->waited_ms)));
 		break;
+	case ESP_REC_SESSION_END: break; /* written whole by the summary writer */
 	}
 	if (r->unit && r->unit->flags)
 		set(o, "flags", flags_json(r->unit->flags));
@@ -263,12 +264,9 @@ static json_t *region_json(const esp_region *g, esp_chip chip)
 	return o;
 }
 
-json_t *esp_json_summary(const esp_summary *s, uint64_t records)
+static void summary_body(json_t *o, const esp_summary *s)
 {
-	json_t *o = json_object();
-	set(o, "type", json_string("summary"));
-	set(o, "records", json_integer((json_int_t)records));
-	if (s) {
+	{
 		set(o, "duration", json_real(esp_json_seconds(s->duration_ns)));
 		json_t *t = json_object();
 		set(t, "units", json_integer((json_int_t)s->units));
@@ -311,8 +309,37 @@ json_t *esp_json_summary(const esp_summary *s, uint64_t records)
 		for (size_t i = 0; s->regions && i < s->n_regions; i++)
 			json_array_append_new(rg, region_json(&s->regions[i], s->chip));
 		set(o, "regions", rg);
+		set(o, "regions_total", json_integer((json_int_t)s->regions_total));
 	}
 	set(o, "findings", json_array());
+}
+
+json_t *esp_json_summary(const esp_summary *s, uint64_t records)
+{
+	json_t *o = json_object();
+	set(o, "type", json_string("summary"));
+	set(o, "records", json_integer((json_int_t)records));
+	if (s) {
+		set(o, "sessions", json_integer((json_int_t)s->sessions));
+		summary_body(o, s);
+	} else {
+		set(o, "findings", json_array());
+	}
+	return o;
+}
+
+/* One session of several: its number and frame span first, then the same
+ * fields as the capture's summary, counting this session alone. */
+json_t *esp_json_session_summary(const esp_summary *s)
+{
+	json_t *o = json_object();
+	set(o, "type", json_string("session_summary"));
+	set(o, "frame", json_integer((json_int_t)s->last_frame));
+	set(o, "t", json_real(esp_json_seconds(s->start_ns)));
+	set(o, "session", json_integer((json_int_t)s->sessions));
+	set(o, "first_frame", json_integer((json_int_t)s->first_frame));
+	set(o, "last_frame", json_integer((json_int_t)s->last_frame));
+	summary_body(o, s);
 	return o;
 }
 
@@ -390,6 +417,8 @@ esp_status esp_jsonl_session(esp_jsonl *j, const esp_session_info *si, esp_error
 /* The hot path: no Jansson object per record (jsonl_rec.h), same bytes. */
 esp_status esp_jsonl_record(esp_jsonl *j, const esp_record *r, esp_error *e)
 {
+	if (r->type == ESP_REC_SESSION_END)
+		return r->summary ? emit(j, esp_json_session_summary(r->summary), e) : ESP_OK;
 	if (!esp_json_record_write(&j->line, r))
 		return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
 	return write_line(j, j->line.p, j->line.n, e);

@@ -34,6 +34,7 @@ esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e);
 json_t *esp_json_session(const esp_session_info *si);
 json_t *esp_json_record(const esp_record *r);
 json_t *esp_json_summary(const esp_summary *s, uint64_t records);
+json_t *esp_json_session_summary(const esp_summary *s); /* one session of several */
 /* One line's text as the file carries it (no newline): o dumped compactly in
  * key order, `t` rewritten with six decimals. Takes the reference to o;
  * the caller frees the string. NULL if out of memory. Records are written

@@ -472,6 +472,7 @@ bool esp_json_record_write(esp_jbuf *b, const esp_record *r)
 		KEY(b, "waited_ms");
 		put_ms(b, r->waited_ms);
 		break;
+	case ESP_REC_SESSION_END: break; /* written whole by the summary writer */
 	}
 	if (r->unit && r->unit->flags) {
 		PUTS(b, ",\"flags\":[");

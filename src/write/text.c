@@ -192,6 +192,7 @@ static void body(sbuf *b, const esp_record *r, bool col)
 		ap(b, "%sTIMEOUT%s %s (#%llu) after %.3f ms", yel, rst, r->op ? r->op : "request",
 		   (unsigned long long)r->frame, r->waited_ms);
 		break;
+	case ESP_REC_SESSION_END: ap(b, "end of session"); break;
 	}
 }
 
@@ -334,10 +335,23 @@ static void progress(esp_text *t, const esp_record *r)
 	progress_draw(t, false);
 }
 
+static void summary_lines(esp_text *t, const esp_summary *s, const char *who);
+
 void esp_text_record(esp_text *t, const esp_record *r)
 {
 	if (!t || t->mode == ESP_TEXT_OFF)
 		return;
+	if (r->type == ESP_REC_SESSION_END) {
+		if (r->summary) {
+			char who[64];
+			progress_end(t);
+			snprintf(who, sizeof who, "session %llu (frames %llu-%llu)",
+				 (unsigned long long)r->summary->sessions, (unsigned long long)r->summary->first_frame,
+				 (unsigned long long)r->summary->last_frame);
+			summary_lines(t, r->summary, who);
+		}
+		return;
+	}
 	if (t->mode == ESP_TEXT_PROGRESS)
 		progress(t, r);
 	else
@@ -351,6 +365,14 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 	progress_end(t);
 	if (!s)
 		return;
+	char who[48] = "summary";
+	if (s->sessions > 1)
+		snprintf(who, sizeof who, "summary of %llu sessions", (unsigned long long)s->sessions);
+	summary_lines(t, s, who);
+}
+
+static void summary_lines(esp_text *t, const esp_summary *s, const char *who)
+{
 	FILE *f = t->out;
 	/* the breakdown shows only when non-zero, so that the counts add up */
 	char rep[64] = "", und[48] = "", uns[48] = "", probes[96] = "";
@@ -364,9 +386,9 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 	if (s->probe_rejections)
 		snprintf(probes, sizeof probes, " (+%llu expected unsupported-command repl%s in chip detection)",
 			 (unsigned long long)s->probe_rejections, s->probe_rejections == 1 ? "y" : "ies");
-	fprintf(f, "-- summary: %llu frames (%llu commands, %llu responses%s%s%s), %llu raw, %llu events, %llu timeouts, "
+	fprintf(f, "-- %s: %llu frames (%llu commands, %llu responses%s%s%s), %llu raw, %llu events, %llu timeouts, "
 		   "%llu checksum errors, %llu error statuses%s\n",
-		(unsigned long long)s->frames, (unsigned long long)s->commands, (unsigned long long)s->responses, rep,
+		who, (unsigned long long)s->frames, (unsigned long long)s->commands, (unsigned long long)s->responses, rep,
 		uns, und, (unsigned long long)s->raw_runs, (unsigned long long)s->events,
 		(unsigned long long)s->timeouts, (unsigned long long)s->checksum_errors,
 		(unsigned long long)s->error_statuses, probes);
@@ -384,4 +406,7 @@ void esp_text_summary(esp_text *t, const esp_summary *s)
 			g->blocks_seen, g->blocks_announced, g->compressed ? " (compressed)" : "",
 			g->md5[0] ? g->md5 : "-", vc, v, t->colour ? C_RESET : "");
 	}
+	if (s->regions_total > s->n_regions)
+		fprintf(f, "-- (%llu regions written in all; the last %zu are listed)\n",
+			(unsigned long long)s->regions_total, s->n_regions);
 }

@@ -56,6 +56,24 @@ def main():
         print(f"{sys.argv[2]}: summary says {recs[-1].get('records')} records, file has {len(recs) - 2}",
               file=sys.stderr)
         bad += 1
+    # Session summaries (several sessions only): numbered 1..N, frames contiguous, totals add up.
+    ses = [r for r in recs if r.get("type") == "session_summary"]
+    summ = recs[-1] if recs and recs[-1].get("type") == "summary" else None
+    if ses and summ:
+        if [r["session"] for r in ses] != list(range(1, len(ses) + 1)) or summ.get("sessions") != len(ses):
+            print(f"{sys.argv[2]}: session summaries not numbered 1..{summ.get('sessions')}", file=sys.stderr)
+            bad += 1
+        spans = [(r["first_frame"], r["last_frame"]) for r in ses]
+        if spans[0][0] != 1 or any(b[0] != a[1] + 1 for a, b in zip(spans, spans[1:])):
+            print(f"{sys.argv[2]}: session frame spans {spans} are not contiguous from 1", file=sys.stderr)
+            bad += 1
+        for k in ("units", "frames", "commands", "responses", "timeouts", "error_statuses"):
+            if sum(r["totals"][k] for r in ses) != summ["totals"][k]:
+                print(f"{sys.argv[2]}: sessions' {k} do not add up to the summary's", file=sys.stderr)
+                bad += 1
+    elif summ and summ.get("sessions", 1) > 1:
+        print(f"{sys.argv[2]}: {summ['sessions']} sessions but no session summaries", file=sys.stderr)
+        bad += 1
     print(f"{sys.argv[2]}: {len(recs)} lines, {len(unit_recs)} unit records, {bad} problems")
     return 1 if bad else 0
 
