@@ -14,6 +14,7 @@ void esp_dec_set_chip(esp_decoder *d, esp_record *r, esp_chip c, const char *how
 {
 	const esp_chip_info *ci = esp_chip_get(c);
 	esp_dec_field_s(d, r, "chip", "%s", ci->name);
+	d->detecting = false;
 	if (d->chip == c)
 		return;
 	if (d->chip != ESP_CHIP_UNKNOWN)
@@ -209,8 +210,7 @@ static void do_command(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n
 	if (op == ESP_SYNC && d->ses_cmds) {
 		give_up(d, r, d->unit->ts_ns, op, false);
 		esp_session_sync(d, r);
-	} else if (op != ESP_SYNC && (d->chip != ESP_CHIP_UNKNOWN ||
-				      (op != ESP_READ_REG && op != ESP_GET_SECURITY_INFO))) {
+	} else if (op != ESP_SYNC && (!d->detecting || (op != ESP_READ_REG && op != ESP_GET_SECURITY_INFO))) {
 		d->ses_cmds++; /* chip-detection probes belong to the connect: flashers re-SYNC after them */
 	}
 	r->type = ESP_REC_COMMAND;

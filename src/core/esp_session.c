@@ -14,6 +14,7 @@ void esp_session_start(esp_decoder *d, uint64_t frame, uint64_t ts)
 	d->ses_baud0 = d->baud;
 	d->ses_stub = d->mode == MODE_STUB;
 	d->ses_sync_noted = false;
+	d->detecting = true; /* a new connect probes the chip again */
 }
 
 #define SUB(f) s->f = d->sum.f - d->base.f

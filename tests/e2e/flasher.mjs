@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // flasher.mjs: drives esptool-js 0.7.0 from Node against a serial port or pty (esptap's end-to-end tests).
 //
-//   node flasher.mjs --port PATH [--baud 921600] [--before no_reset|default_reset]
+//   node flasher.mjs --port PATH [--baud 921600] [--rom-baud 115200] [--before no_reset|default_reset]
 //                    [--no-stub] [--no-compress] [--trace] ACTION...
 //   actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT
 //            | erase-region OFFSET SIZE | erase-all
@@ -17,7 +17,7 @@ import { NodeSerialPort } from "./webserial-shim.mjs";
 function usage(msg) {
   if (msg) console.error(`flasher: ${msg}`);
   console.error(
-    "usage: node flasher.mjs --port PATH [--baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] ACTION...\n" +
+    "usage: node flasher.mjs --port PATH [--baud N] [--rom-baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] ACTION...\n" +
       "actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT | erase-region OFFSET SIZE | erase-all",
   );
   process.exit(2);
@@ -29,7 +29,7 @@ function num(s) {
   return v;
 }
 
-const opts = { port: null, baud: 115200, before: "no_reset", stub: true, compress: true, trace: false };
+const opts = { port: null, baud: 115200, romBaud: 115200, before: "no_reset", stub: true, compress: true, trace: false };
 const actions = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -37,6 +37,7 @@ for (let i = 0; i < argv.length; i++) {
   const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
   if (a === "--port") opts.port = next();
   else if (a === "--baud") opts.baud = num(next());
+  else if (a === "--rom-baud") opts.romBaud = num(next()); // the rate the port opens at and SYNCs at
   else if (a === "--before") opts.before = next();
   else if (a === "--no-stub") opts.stub = false;
   else if (a === "--no-compress") opts.compress = false;
@@ -87,7 +88,7 @@ async function connect(loader) {
 async function run() {
   const port = new NodeSerialPort(opts.port);
   const transport = new Transport(port, opts.trace);
-  const loader = new ESPLoader({ transport, baudrate: opts.baud, romBaudrate: 115200, terminal, enableTracing: opts.trace });
+  const loader = new ESPLoader({ transport, baudrate: opts.baud, romBaudrate: opts.romBaud, terminal, enableTracing: opts.trace });
   let failed = null;
   try {
     await connect(loader);
