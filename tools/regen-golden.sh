@@ -19,7 +19,7 @@ for dir in tests/golden/*/; do
 	c=$(basename "$dir")
 	rc=0
 	# shellcheck disable=SC2046
-	NO_COLOR=1 "$ESPTAP" decode --color=never -j "$dir/expected.jsonl" $(cat "$dir/args") >"$dir/expected.txt" 2>/dev/null || rc=$?
+	NO_COLOR=1 "$ESPTAP" decode --color=never --text -j "$dir/expected.jsonl" $(cat "$dir/args") >"$dir/expected.txt" 2>/dev/null || rc=$?
 	sed -i 's/"version":"[^"]*"/"version":"@VERSION@"/' "$dir/expected.jsonl"
 	if [ "$rc" != 0 ]; then echo "$rc" >"$dir/exit"; else rm -f "$dir/exit"; fi
 	echo "regen-golden: $c (exit $rc, $(wc -l <"$dir/expected.txt") text lines)"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,55 @@ struct esp_input {
 	esp_trace_flavour flavour;
 	uint64_t end_ns;
 };
+
+/* A pipe cannot be rewound after detection looked at its head: the readers
+ * get a stream that serves the head again, then the rest of the pipe. */
+typedef struct {
+	uint8_t *head;
+	size_t len, pos;
+	FILE *under;
+} replay;
+
+static ssize_t replay_read(void *c, char *buf, size_t n)
+{
+	replay *r = c;
+	if (r->pos < r->len) {
+		size_t k = r->len - r->pos < n ? r->len - r->pos : n;
+		memcpy(buf, r->head + r->pos, k);
+		r->pos += k;
+		return (ssize_t)k;
+	}
+	size_t k = fread(buf, 1, n, r->under);
+	return k == 0 && ferror(r->under) ? -1 : (ssize_t)k;
+}
+
+static int replay_close(void *c)
+{
+	replay *r = c;
+	int rc = r->under == stdin ? 0 : fclose(r->under);
+	free(r->head);
+	free(r);
+	return rc;
+}
+
+static FILE *replay_open(FILE *under, const uint8_t *head, size_t n)
+{
+	replay *r = calloc(1, sizeof *r);
+	if (!r || !(r->head = malloc(n ? n : 1))) {
+		free(r);
+		return NULL;
+	}
+	memcpy(r->head, head, n);
+	r->len = n;
+	r->under = under;
+	cookie_io_functions_t io = {.read = replay_read, .close = replay_close};
+	FILE *f = fopencookie(r, "rb", io);
+	if (!f) {
+		free(r->head);
+		free(r);
+	}
+	return f;
+}
 
 static bool pcap_magic(const uint8_t *h, size_t n)
 {
@@ -85,7 +135,10 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 	esp_input_opts dflt = {0};
 	if (!o)
 		o = &dflt;
-	FILE *f = fopen(path, "rb");
+	bool from_stdin = !strcmp(path, "-");
+	if (from_stdin)
+		path = "stdin";
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f)
 		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, errno, "cannot open");
 	uint8_t *head = malloc(HEAD_MAX);
@@ -93,10 +146,11 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 	if (!head || !in) {
 		free(head);
 		free(in);
-		fclose(f);
+		if (!from_stdin)
+			fclose(f);
 		return esp_error_set(e, ESP_E_NOMEM, path, ESP_LOC_NONE, 0, 0, "out of memory");
 	}
-	in->iobuf = malloc(INPUT_BUFSIZE);
+	in->iobuf = from_stdin ? NULL : malloc(INPUT_BUFSIZE);
 	if (in->iobuf)
 		setvbuf(f, in->iobuf, _IOFBF, INPUT_BUFSIZE);
 	esp_status st = ESP_OK;
@@ -105,10 +159,14 @@ esp_status esp_input_open(const char *path, const esp_input_opts *o, esp_input *
 		st = esp_error_set(e, ESP_E_IO, path, ESP_LOC_BYTE, n, errno, "read failed");
 		goto fail;
 	}
-	if (fseek(f, 0, SEEK_SET) != 0) {
-		st = esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, errno,
-				   "cannot seek (pipes are not supported)");
-		goto fail;
+	if (from_stdin || fseek(f, 0, SEEK_SET) != 0) {
+		/* stdin, a pipe or a FIFO: read on from where detection stopped */
+		FILE *r = replay_open(f, head, n);
+		if (!r) {
+			st = esp_error_set(e, ESP_E_NOMEM, path, ESP_LOC_NONE, 0, 0, "out of memory");
+			goto fail;
+		}
+		f = r;
 	}
 	in->o = *o;
 	snprintf(in->source, sizeof in->source, "%s", path);

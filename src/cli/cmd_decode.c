@@ -16,7 +16,7 @@
 /* Every option's default in one place. */
 typedef struct {
 	const char *jsonl, *pcapng, *input;
-	bool quiet, stats, stub, progress;
+	bool quiet, text, stats, stub, progress;
 	esp_input_format format;
 	esp_dir dir;
 	uint32_t baud;
@@ -29,10 +29,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: esptap decode [OPTIONS] FILE\n"
-		"Decode a capture or a flasher's trace log into text, JSON Lines and/or pcapng.\n\n"
+		"Decode a capture or a flasher's trace log into text, JSON Lines and/or pcapng.\n"
+		"FILE '-' is standard input; pipes and FIFOs work too (the format is detected from the start).\n\n"
 		"  -j, --json FILE       write the JSON Lines trace to FILE ('-' = stdout)\n"
 		"  -w, --write FILE      write a pcapng capture to FILE\n"
+		"                        (with -j or -w the text view is off, as tcpdump -w: see --text)\n"
 		"  -q, --quiet           no text view on stdout\n"
+		"      --text            the text view on stdout even with -j/-w to files\n"
 		"      --format FMT      auto|pcap|trace|raw|hex (default auto: detect)\n"
 		"      --dir DIR         direction of raw/hex input: host>chip|chip>host|h2c|c2h\n"
 		"                        (with --format raw|hex default chip>host; with auto, a file that is\n"
@@ -90,7 +93,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *v)
 /* Returns -1 to go on, otherwise the exit status. */
 static int parse(int argc, char **argv, decode_opts *o)
 {
-	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS };
+	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS, O_TEXT };
 	static const struct option lo[] = {
 		{"json", required_argument, NULL, 'j'}, {"write", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, O_FORMAT},
@@ -98,7 +101,7 @@ static int parse(int argc, char **argv, decode_opts *o)
 		{"linktype", required_argument, NULL, O_LINKTYPE}, {"color", required_argument, NULL, O_COLOR},
 		{"colour", required_argument, NULL, O_COLOR}, {"chip", required_argument, NULL, O_CHIP},
 		{"stub", no_argument, NULL, O_STUB}, {"stats", no_argument, NULL, O_STATS},
-		{"progress", no_argument, NULL, O_PROGRESS},
+		{"progress", no_argument, NULL, O_PROGRESS}, {"text", no_argument, NULL, O_TEXT},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -154,6 +157,7 @@ static int parse(int argc, char **argv, decode_opts *o)
 		case O_STUB: o->stub = true; break;
 		case O_STATS: o->stats = true; break;
 		case O_PROGRESS: o->progress = true; break;
+		case O_TEXT: o->text = true; break;
 		default:
 			if (optopt)
 				return cli_failf(EXIT_USAGE, "decode: option -%c: unknown or missing its value (try --help)", optopt);
@@ -208,8 +212,11 @@ int cmd_decode(int argc, char **argv)
 		.flasher = info->flasher, .ports = {info->if_name, NULL},
 		.start_unix_ns = info->start_unix_ns, .baud = o.baud,
 	};
-	/* Text and a stream on stdout would interleave: the stream wins. */
+	/* Text and a stream on stdout would interleave: the stream wins. Writing
+	 * files, the user asked for files: no text unless --text (tcpdump -w). */
 	bool stdout_taken = (o.jsonl && !strcmp(o.jsonl, "-")) || (o.pcapng && !strcmp(o.pcapng, "-"));
+	if ((o.jsonl || o.pcapng) && !o.text)
+		o.quiet = true;
 	esp_sinks_opts so = {
 		.pcapng_path = o.pcapng, .jsonl_path = o.jsonl, .linktype = o.linktype,
 		.text = o.quiet || stdout_taken ? ESP_TEXT_OFF : o.progress ? ESP_TEXT_PROGRESS : ESP_TEXT_FRAMES, .text_out = stdout,

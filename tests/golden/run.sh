@@ -17,7 +17,7 @@ for dir in tests/golden/*/; do
 	want_rc=0
 	[ -f "$dir/exit" ] && want_rc=$(cat "$dir/exit")
 	# shellcheck disable=SC2046 # args is a word list on purpose
-	NO_COLOR=1 "$ESPTAP" decode --color=never -j "$tmp/$c.jsonl" $(cat "$dir/args") >"$tmp/$c.txt" 2>"$tmp/$c.err"
+	NO_COLOR=1 "$ESPTAP" decode --color=never --text -j "$tmp/$c.jsonl" $(cat "$dir/args") >"$tmp/$c.txt" 2>"$tmp/$c.err"
 	rc=$?
 	sed -i 's/"version":"[^"]*"/"version":"@VERSION@"/' "$tmp/$c.jsonl" 2>/dev/null
 	ok=1
