@@ -33,6 +33,7 @@ typedef struct {
 	int dump;        /* W_* of a hex dump continuing on the next lines */
 	size_t want;     /* bytes the dump's header announced */
 	uint64_t dump_line;
+	bool wrap;       /* the dump's header line held bytes but too few: a wrapped line may follow */
 	uint8_t *buf;
 	size_t len, cap;
 
@@ -48,6 +49,11 @@ typedef struct {
 
 	char *scratch;
 	size_t scratch_cap;
+
+	/* pasted logs: dumps cut short or holding other counts than announced */
+	uint64_t cuts, cut_line;
+	bool orphan;     /* inside a run of headerless dump lines */
+	char cut_what[120]; /* the first one, for the error line */
 } tr;
 
 static bool grow(void *pp, size_t *cap, size_t need)
@@ -193,11 +199,8 @@ static size_t hex_append(tr *t, const char *s, size_t n, bool cut)
 		int hi = esp_hexval((unsigned char)s[i]);
 		if (hi < 0)
 			return i + 1;
-		if (i + 1 >= n) {
-			if (cut)
-				break;
-			return i + 1;
-		}
+		if (i + 1 >= n) /* half a pair: the line was cut there (reported as a short dump) */
+			break;
 		int lo = esp_hexval((unsigned char)s[i + 1]);
 		if (lo < 0)
 			return i + 2;
@@ -315,10 +318,28 @@ static void deliver(tr *t, int kind, const uint8_t *b, size_t n)
 	}
 }
 
-static esp_status count_error(tr *t, uint64_t line, size_t got, size_t want)
+/* A dump holding other than the bytes its header announced (a log cut or
+ * pasted in part): what is there is fed; the bytes missing are a gap, so the
+ * frame they cut shows as truncated and the next one decodes; a note says
+ * where. Decoding goes on; the import ends with ESP_E_TRUNCATED. */
+static void damaged(tr *t, int k, uint64_t line, size_t got, size_t want)
 {
-	return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, line, 0,
-			     "hex dump has %zu bytes but the line says %zu", got, want);
+	esp_dir d = k == W_WRITE ? ESP_DIR_H2C : ESP_DIR_C2H;
+	deliver(t, k, t->buf, got);
+	char what[120], msg[160];
+	if (got < want) {
+		emit_event(t, ESP_EV_GAP, d, (uint32_t)(want - got > 0xffffffffu ? 0xffffffffu : want - got), NULL, 0);
+		snprintf(what, sizeof what, "hex dump cut: %zu of the %zu bytes announced, %zu missing", got, want,
+			 want - got);
+	} else {
+		snprintf(what, sizeof what, "hex dump holds %zu bytes, %zu announced", got, want);
+	}
+	int m = snprintf(msg, sizeof msg, "trace line %llu: %s", (unsigned long long)line, what);
+	emit_event(t, ESP_EV_NOTE, d, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
+	if (!t->cuts++) {
+		t->cut_line = line;
+		memcpy(t->cut_what, what, sizeof what);
+	}
 }
 
 /* The dump ended (a line that is not its continuation). */
@@ -326,12 +347,27 @@ static esp_status finish_dump(tr *t)
 {
 	int k = t->dump;
 	t->dump = W_NONE;
+	t->wrap = false;
 	if (k == W_NONE || k == W_SKIP)
 		return ESP_OK;
 	if (t->want != WANT_ANY && t->len != t->want)
-		return count_error(t, t->dump_line, t->len, t->want);
-	deliver(t, k, t->buf, t->len);
+		damaged(t, k, t->dump_line, t->len, t->want);
+	else
+		deliver(t, k, t->buf, t->len);
 	return ESP_OK;
+}
+
+/* A line of bare hex pairs: the rest of a dump line a terminal or a mail
+ * client wrapped. */
+static bool is_wrapped_hex(const char *s, size_t n)
+{
+	bool digit = false;
+	for (size_t i = 0; i < n; i++)
+		if (esp_hexval((unsigned char)s[i]) >= 0)
+			digit = true;
+		else if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return digit;
 }
 
 static bool is_continuation(const char *s, size_t n, bool nl)
@@ -451,18 +487,23 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 					     "bad hex digit at column %zu",
 					     (size_t)(r - m) + bad);
 	}
-	if (want != WANT_ANY && t->len != want) {
-		if (!nl && t->len < want)
-			goto cut;
-		return count_error(t, t->line, t->len, want);
+	if (want != WANT_ANY && t->len < want) {
+		/* short: the line may go on wrapped on the next one; if not, it was cut */
+		t->dump = k;
+		t->want = want;
+		t->dump_line = t->line;
+		t->wrap = true;
+		return ESP_OK;
 	}
-	deliver(t, k, t->buf, t->len);
+	if (want != WANT_ANY && t->len != want)
+		damaged(t, k, t->line, t->len, want);
+	else
+		deliver(t, k, t->buf, t->len);
 	return ESP_OK;
 cut:
-	deliver(t, k, t->buf, t->len);
-	return esp_error_set(t->e, ESP_E_TRUNCATED, t->source, ESP_LOC_LINE, t->line, 0,
-			     "log ends in the middle of a hex dump (%zu of %zu bytes)", t->len,
-			     want == WANT_ANY ? t->len : want);
+	/* a byte string without its closing quote: the log was cut in it */
+	damaged(t, k, t->line, t->len, want == WANT_ANY || want < t->len ? t->len + 1 : want);
+	return ESP_OK;
 }
 
 /* Where "TRACE " followed by a stamp starts, or NULL. */
@@ -485,18 +526,40 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 	if (n && s[n - 1] == '\r')
 		n--;
 	if (t->dump != W_NONE) {
-		if (is_continuation(s, n, nl)) {
+		bool wrapped = t->wrap && is_wrapped_hex(s, n);
+		if (wrapped || is_continuation(s, n, nl)) {
 			if (t->dump == W_SKIP)
 				return ESP_OK;
-			if (hex_append(t, s + 4, n - 4, !nl))
-				return count_error(t, t->dump_line, t->len, t->want);
-			return ESP_OK;
+			size_t before = t->len;
+			if (!hex_append(t, wrapped ? s : s + 4, wrapped ? n : n - 4, !nl)) {
+				if (t->wrap && t->want != WANT_ANY && t->len >= t->want)
+					return finish_dump(t);
+				return ESP_OK;
+			}
+			t->len = before; /* a garbled line: the dump ends before it */
 		}
 		esp_status st = finish_dump(t);
 		if (st)
 			return st;
 	}
 	const char *p = find_trace(s, n);
+	if (!p && is_continuation(s, n, true)) {
+		/* a dump's lines whose header is gone (an excerpt starting inside
+		 * it, or a cut header line): their direction is unknown */
+		if (!t->orphan) {
+			char msg[120];
+			int m = snprintf(msg, sizeof msg, "trace line %llu: hex dump lines without their header, skipped",
+					 (unsigned long long)t->line);
+			emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
+			if (!t->cuts++) {
+				t->cut_line = t->line;
+				snprintf(t->cut_what, sizeof t->cut_what, "hex dump lines without their header");
+			}
+		}
+		t->orphan = true;
+		return ESP_OK;
+	}
+	t->orphan = false;
 	if (!p) {
 		message(t, s, n);
 		return ESP_OK;
@@ -591,14 +654,12 @@ esp_status esp_trace_import(FILE *f, const char *source, esp_trace_flavour flavo
 	}
 	if (!st && ferror(f))
 		st = esp_error_set(e, ESP_E_IO, source, ESP_LOC_LINE, t.line, errno, "read failed");
-	if (!st && t.dump != W_NONE && t.dump != W_SKIP && t.want != WANT_ANY && t.len < t.want) {
-		deliver(&t, t.dump, t.buf, t.len);
-		st = esp_error_set(e, ESP_E_TRUNCATED, source, ESP_LOC_LINE, t.line, 0,
-				   "log ends in the middle of a hex dump (%zu of %zu bytes)", t.len,
-				   t.want);
-	}
 	if (!st)
 		st = finish_dump(&t);
+	if (!st && t.cuts)
+		st = esp_error_set(e, ESP_E_TRUNCATED, source, ESP_LOC_LINE, t.cut_line, 0,
+				   "%s%s; everything else is decoded", t.cut_what,
+				   t.cuts > 1 ? " (and more cuts after it)" : "");
 	if (!st && (t.cmd_lines || t.full_packets) &&
 	    (t.cmd_lines != t.h2c.cmds || t.full_packets > t.c2h.frames)) {
 		char msg[200];

@@ -106,6 +106,10 @@ void esp_pipeline_event(esp_pipeline *p, const esp_event *ev)
 		esp_slip_flush_raw(p->slip[0], ev->ts_ns);
 	if (d != 0)
 		esp_slip_flush_raw(p->slip[1], ev->ts_ns);
+	/* Bytes lost in one direction: the frame they cut ends here, truncated,
+	 * and the next 0xC0 opens a frame again instead of closing this one. */
+	if (ev->kind == ESP_EV_GAP && ev->value && d >= 0)
+		esp_slip_flush(p->slip[d], ev->ts_ns);
 
 	if (ev->kind == ESP_EV_BAUD) {
 		if (d != 1)

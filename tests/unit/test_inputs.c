@@ -375,27 +375,61 @@ static void test_trace_errors(void)
 				   "    c000082400000000 0007071220555555 | ...$........ UUU\n"
 				   "    5555555555555555 5555");
 	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_TRUNCATED);
-	CHECK_EQ_U(e.where, 3);
+	CHECK_EQ_U(e.where, 1); /* the line that announced the count */
 	CHECK_EQ_U(g.nh, 26);
 	got_free(&g);
 
-	/* a dump whose length disagrees with its header, then more lines */
+	/* a dump shorter than its header says, then more lines (a pasted log):
+	 * what is there is fed, the rest is a gap, the lines after it go on */
 	p = write_text("count1.log", "TRACE +0.000 Write 10 bytes: c00014000000000000c0\n"
 				     "TRACE +0.002 Read 11 bytes: 0102\n"
 				     "TRACE +0.000 Read 1 bytes: c0\n");
-	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_CORRUPT);
+	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_TRUNCATED);
 	CHECK_EQ_U(e.where, 2);
 	CHECK_EQ_U(g.nh, 10);
-	CHECK_EQ_U(g.nc, 0);
+	CHECK_EQ_U(g.nc, 3);
+	CHECK_EQ_U(g.gaps, 1);
+	CHECK_EQ_U(g.last_gap, 9);
 	CHECK(strchr(e.text, '\n') == NULL);
+	CHECK(strstr(e.text, "2 of the 11 bytes") != NULL);
 	got_free(&g);
 
 	p = write_text("count2.log", "TRACE +0.000 Write 46 bytes: \n"
 				     "    c000082400000000 0007071220555555 | ...$........ UUU\n"
 				     "    5555555555555555 5555555555555555 | UUUUUUUUUUUUUUUU\n"
 				     "TRACE +0.009 Read 1 bytes: c0\n");
-	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_CORRUPT);
+	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_TRUNCATED);
 	CHECK_EQ_U(e.where, 1);
+	CHECK_EQ_U(g.nh, 32);
+	CHECK_EQ_U(g.last_gap, 14);
+	CHECK_EQ_U(g.nc, 1);
+	got_free(&g);
+
+	/* a line wrapped by a mail client: its rest on the next line, bare */
+	p = write_text("wrap.log", "TRACE +0.000 Write 10 bytes: c000140000\n"
+				   "00000000c0\n"
+				   "TRACE +0.002 Read 1 bytes: c0\n");
+	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_OK);
+	CHECK_EQ_U(g.nh, 10);
+	CHECK_EQ_U(g.gaps, 0);
+	CHECK_EQ_U(g.nc, 1);
+	got_free(&g);
+
+	/* CRLF endings read as LF */
+	p = write_text("crlf.log", "TRACE +0.000 Write 10 bytes: c00014000000000000c0\r\n"
+				   "TRACE +0.002 Read 2 bytes: c001\r\n");
+	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_OK);
+	CHECK_EQ_U(g.nh, 10);
+	CHECK_EQ_U(g.nc, 2);
+	got_free(&g);
+
+	/* an excerpt starting inside a dump: its headerless lines are skipped and said to be */
+	p = write_text("orphan.log", "    5555555555555555 5555555555555555 | UUUUUUUUUUUUUUUU\n"
+				     "TRACE +0.009 Read 1 bytes: c0\n");
+	CHECK_EQ_U(import(p, NULL, &g, &e, NULL, NULL), ESP_E_TRUNCATED);
+	CHECK_EQ_U(e.where, 1);
+	CHECK_EQ_U(g.nh, 0);
+	CHECK_EQ_U(g.nc, 1);
 	got_free(&g);
 
 	p = write_text("badhex.log", "TRACE +0.000 Write 2 bytes: c0zz\n");
