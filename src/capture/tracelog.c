@@ -431,11 +431,35 @@ static int classify(tr *t, const char *m, size_t n, size_t *want, size_t *off)
 	return W_NONE;
 }
 
+/* "Write 10 byt", "Rea": a dump's header cut short, its bytes gone with it. */
+static bool cut_header(const char *m, size_t n)
+{
+	static const char *const heads[] = {"Write ", "Read "};
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = strlen(heads[i]);
+		if (n < k ? memcmp(m, heads[i], n) == 0 && n > 0
+			  : memcmp(m, heads[i], k) == 0 && (n == k || (m[k] >= '0' && m[k] <= '9')))
+			return true;
+	}
+	return false;
+}
+
 /* The message after a TRACE stamp. */
 static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 {
 	size_t want, off = 0;
 	int k = classify(t, m, n, &want, &off);
+	if (k == W_NONE && cut_header(m, n)) {
+		char msg[120];
+		int c = snprintf(msg, sizeof msg, "trace line %llu: a dump's header line cut short, its bytes lost",
+				 (unsigned long long)t->line);
+		emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, c > 0 && (size_t)c < sizeof msg ? (size_t)c : 0);
+		if (!t->cuts++) {
+			t->cut_line = t->line;
+			snprintf(t->cut_what, sizeof t->cut_what, "a dump's header line cut short");
+		}
+		return ESP_OK;
+	}
 	if (k == W_NONE) {
 		if (t->js) {
 			if (starts(m, n, "Drained ")) {

@@ -1,14 +1,16 @@
 /* gencap.c: writes a large, valid esptap pcapng of repeated flashing sessions for the decode benchmark.
  *
- *   gencap OUT.pcapng IMAGE_DIR [MB] [SEED]
+ *   gencap OUT.pcapng IMAGE_DIR [MB] [SEED] [IMAGE_KB]
  *
- * Each session writes a 4 MB pseudo-random image (seeded, mostly incompressible):
+ * Each session writes a 4 MB (or IMAGE_KB) pseudo-random image (seeded, mostly incompressible):
  * even sessions through the ESP32 ROM (FLASH_BEGIN/FLASH_DATA 0x400 blocks,
  * 4-byte statuses, MD5 answered as 32 ASCII hex digits), odd ones through the
  * stub (OHAI, FLASH_DEFL_BEGIN/DATA 0x4000 blocks of zlib data, 2-byte
  * statuses, MD5 answered as 16 raw bytes). Checksums and MD5s are correct.
  * Sessions are written until the capture reaches MB megabytes (default 256);
  * each image goes to IMAGE_DIR/image-NNN.bin so md5sum can be timed on them.
+ * Images under 1 MB are written as three regions each (a production line
+ * flashing bootloader, partition table and app thousands of times).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,7 @@
 #include "core/slip.h"
 #include "write/pcapng.h"
 
-#define IMAGE_SIZE (4u << 20)
+static uint32_t image_size = 4u << 20;
 #define FLASH_OFFSET 0x10000u
 
 typedef struct {
@@ -140,17 +142,17 @@ static void connect(gen *g, bool rom)
 	response(g, ESP_SPI_ATTACH, 0, NULL, 0, rom ? 4 : 2);
 }
 
-static void md5_answer(gen *g, const uint8_t *img, bool rom)
+static void md5_answer(gen *g, const uint8_t *img, uint32_t off, uint32_t size, bool rom)
 {
 	uint8_t req[16];
-	uint32_t w[4] = {FLASH_OFFSET, IMAGE_SIZE, 0, 0};
+	uint32_t w[4] = {off, size, 0, 0};
 	words(req, w, 4);
 	command(g, ESP_SPI_FLASH_MD5, req, 16, 0);
 	esp_md5 m;
 	uint8_t d[16];
 	char hex[33];
 	esp_md5_init(&m);
-	esp_md5_update(&m, img, IMAGE_SIZE);
+	esp_md5_update(&m, img, size);
 	esp_md5_final(&m, d);
 	esp_md5_hex(d, hex);
 	if (rom)
@@ -159,37 +161,60 @@ static void md5_answer(gen *g, const uint8_t *img, bool rom)
 		response(g, ESP_SPI_FLASH_MD5, 0, d, 16, 2);
 }
 
+/* Regions of the image: one, or three for small images (sizes multiples of 0x400). */
+static int regions(uint32_t *off, uint32_t *size)
+{
+	if (image_size >= (1u << 20)) {
+		off[0] = 0, size[0] = image_size;
+		return 1;
+	}
+	uint32_t a = image_size / 4 & ~0x3ffu, b = image_size / 8 & ~0x3ffu;
+	off[0] = 0, size[0] = a;
+	off[1] = a, size[1] = b;
+	off[2] = a + b, size[2] = image_size - a - b;
+	return 3;
+}
+
 static void session_rom(gen *g, const uint8_t *img)
 {
 	connect(g, true);
-	uint32_t nblk = IMAGE_SIZE / 0x400;
-	uint32_t fb[4] = {IMAGE_SIZE, nblk, 0x400, FLASH_OFFSET};
-	uint8_t w[16];
-	words(w, fb, 4);
-	command(g, ESP_FLASH_BEGIN, w, 16, 0);
-	response(g, ESP_FLASH_BEGIN, 0, NULL, 0, 4);
-	for (uint32_t i = 0; i < nblk; i++)
-		data_block(g, ESP_FLASH_DATA, i, img + (size_t)i * 0x400, 0x400, 4);
-	md5_answer(g, img, true);
+	uint32_t ro[3], rs[3];
+	int nr = regions(ro, rs);
+	for (int r = 0; r < nr; r++) {
+		uint32_t nblk = rs[r] / 0x400, at = FLASH_OFFSET * (uint32_t)(r + 1);
+		uint32_t fb[4] = {rs[r], nblk, 0x400, at};
+		uint8_t w[16];
+		words(w, fb, 4);
+		command(g, ESP_FLASH_BEGIN, w, 16, 0);
+		response(g, ESP_FLASH_BEGIN, 0, NULL, 0, 4);
+		for (uint32_t i = 0; i < nblk; i++)
+			data_block(g, ESP_FLASH_DATA, i, img + ro[r] + (size_t)i * 0x400, 0x400, 4);
+		md5_answer(g, img + ro[r], at, rs[r], true);
+	}
 }
 
 static void session_stub(gen *g, const uint8_t *img, uint8_t *z, size_t zcap)
 {
 	connect(g, false);
-	uLongf zl = zcap;
-	if (compress2(z, &zl, img, IMAGE_SIZE, 1) != Z_OK)
-		die("zlib compress failed", NULL);
-	uint32_t nblk = (uint32_t)((zl + 0x3fff) / 0x4000);
-	uint32_t fb[4] = {IMAGE_SIZE, nblk, 0x4000, FLASH_OFFSET};
-	uint8_t w[16];
-	words(w, fb, 4);
-	command(g, ESP_FLASH_DEFL_BEGIN, w, 16, 0);
-	response(g, ESP_FLASH_DEFL_BEGIN, 0, NULL, 0, 2);
-	for (uint32_t i = 0; i < nblk; i++) {
-		size_t off = (size_t)i * 0x4000, n = zl - off < 0x4000 ? zl - off : 0x4000;
-		data_block(g, ESP_FLASH_DEFL_DATA, i, z + off, n, 2);
+	uint32_t ro[3], rs[3];
+	int nr = regions(ro, rs);
+	for (int r = 0; r < nr; r++) {
+		uint32_t at = FLASH_OFFSET * (uint32_t)(r + 1);
+		uLongf zl = zcap;
+		if (compress2(z, &zl, img + ro[r], rs[r], 1) != Z_OK)
+			die("zlib compress failed", NULL);
+		uint32_t nblk = (uint32_t)((zl + 0x3fff) / 0x4000);
+		uint32_t fb[4] = {rs[r], nblk, 0x4000, at};
+		uint8_t w[16];
+		words(w, fb, 4);
+		command(g, ESP_FLASH_DEFL_BEGIN, w, 16, 0);
+		response(g, ESP_FLASH_DEFL_BEGIN, 0, NULL, 0, 2);
+		for (uint32_t i = 0; i < nblk; i++) {
+			size_t off = (size_t)i * 0x4000, n = zl - off < 0x4000 ? zl - off : 0x4000;
+			data_block(g, ESP_FLASH_DEFL_DATA, i, z + off, n, 2);
+		}
+		md5_answer(g, img + ro[r], at, rs[r], false);
 	}
-	md5_answer(g, img, false);
 	uint8_t fe[4] = {1, 0, 0, 0}; /* stay in the loader */
 	command(g, ESP_FLASH_DEFL_END, fe, 4, 0);
 	response(g, ESP_FLASH_DEFL_END, 0, NULL, 0, 2);
@@ -198,7 +223,7 @@ static void session_stub(gen *g, const uint8_t *img, uint8_t *z, size_t zcap)
 /* xorshift64*: fast, seeded; every 16th 4 KB page is 0xFF padding, as real images have. */
 static void make_image(uint8_t *img, uint64_t *state)
 {
-	for (size_t p = 0; p < IMAGE_SIZE; p += 4096) {
+	for (size_t p = 0; p < image_size; p += 4096) {
 		if ((p / 4096) % 16 == 15) {
 			memset(img + p, 0xFF, 4096);
 			continue;
@@ -223,17 +248,19 @@ static void make_image(uint8_t *img, uint64_t *state)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: gencap OUT.pcapng IMAGE_DIR [MB] [SEED]\n");
+		fprintf(stderr, "usage: gencap OUT.pcapng IMAGE_DIR [MB] [SEED] [IMAGE_KB]\n");
 		return 2;
 	}
+	if (argc > 5 && strtoul(argv[5], NULL, 10) >= 8)
+		image_size = (uint32_t)strtoul(argv[5], NULL, 10) / 4 * 4 << 10; /* whole 4 KB pages */
 	uint64_t target = (argc > 3 ? strtoull(argv[3], NULL, 10) : 256) << 20;
 	uint64_t state = argc > 4 ? strtoull(argv[4], NULL, 10) : 0x9E3779B97F4A7C15ull;
 	if (!state)
 		state = 1;
 	gen g = {.baud = 115200};
 	g.wire = malloc(2 * (8 + 0x4000 + 64) + 2);
-	uint8_t *img = malloc(IMAGE_SIZE);
-	size_t zcap = compressBound(IMAGE_SIZE);
+	uint8_t *img = malloc(image_size);
+	size_t zcap = compressBound(image_size);
 	uint8_t *z = malloc(zcap);
 	if (!g.wire || !img || !z)
 		die("out of memory", NULL);
@@ -247,7 +274,7 @@ int main(int argc, char **argv)
 		char path[4096];
 		snprintf(path, sizeof path, "%s/image-%03d.bin", argv[2], n);
 		FILE *f = fopen(path, "wb");
-		if (!f || fwrite(img, 1, IMAGE_SIZE, f) != IMAGE_SIZE || fclose(f) != 0)
+		if (!f || fwrite(img, 1, image_size, f) != image_size || fclose(f) != 0)
 			die(path, NULL);
 		if (n % 2 == 0)
 			session_rom(&g, img);
