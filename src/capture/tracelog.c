@@ -335,7 +335,7 @@ static void damaged(tr *t, int k, uint64_t line, size_t got, size_t want)
 		snprintf(what, sizeof what, "hex dump holds %zu bytes, %zu announced", got, want);
 	}
 	int m = snprintf(msg, sizeof msg, "trace line %llu: %s", (unsigned long long)line, what);
-	emit_event(t, ESP_EV_NOTE, d, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
+	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
 	if (!t->cuts++) {
 		t->cut_line = line;
 		memcpy(t->cut_what, what, sizeof what);
