@@ -48,6 +48,8 @@ void sim_loader_reset(esp_sim *s)
 	s->stub_pending_err = 0;
 	s->autobaud = false;
 	s->n_regs = 0;
+	s->last_op = 0;
+	s->last_value = 0;
 }
 
 static bool is_stub(const esp_sim *s) { return s->mode == SIM_STUB; }
@@ -268,7 +270,10 @@ static void cmd_read_flash(esp_sim *s, esp_cursor *c, reply *r)
 	s->rf_len = len;
 	s->rf_sent = s->rf_acked = 0;
 	s->rf_packet = packet;
-	s->rf_inflight = inflight ? inflight : 1;
+	/* Both stubs send one packet and wait for its ack whatever max_in_flight
+	 * says (the legacy stub by a bug, the new one on purpose). */
+	(void)inflight;
+	s->rf_inflight = 1;
 }
 
 void sim_read_flash_pump(esp_sim *s)
@@ -310,6 +315,8 @@ static void execute(esp_sim *s, uint8_t op, uint32_t chk, esp_cursor *c, size_t 
 	switch (op) {
 	case ESP_SYNC:
 		r->value = is_stub(s) ? 0 : ESP_SYNC_VALUE_ROM;
+		if (!is_stub(s))
+			s->last_value = r->value;
 		r->repeat = 8;
 		s->autobaud = false; /* rate locked */
 		break;
@@ -471,9 +478,18 @@ void sim_handle_frame(esp_sim *s, const uint8_t *p, size_t n)
 		r.err = err_code(s, ROM_INVALID_MSG, STUB_BAD_LEN);
 	} else if (!op_supported(s, op)) {
 		r.err = err_code(s, ROM_INVALID_MSG, STUB_INVALID_CMD);
+		if (!is_stub(s)) {
+			/* The ROM answers a command it lacks with a stale header (the
+			 * last reply's opcode and value), eight times: flashers tell it
+			 * from a failed command by the opcode that does not match. */
+			r.op = s->last_op ? s->last_op : ESP_SYNC;
+			r.repeat = 8;
+		}
 	} else {
 		execute(s, op, chk, &c, size, &r);
 	}
+	if (!is_stub(s) && !r.err)
+		s->last_op = r.op;
 	if (!r.silent && !sim_fault_hit(s, FAULT_DROP, op, nth)) {
 		bool corrupt = sim_fault_hit(s, FAULT_CORRUPT, op, nth) != NULL;
 		int times = r.repeat ? r.repeat : 1;

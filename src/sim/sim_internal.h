@@ -74,7 +74,8 @@ struct esp_sim {
 	bool en_low;
 
 	/* loader state */
-	uint32_t last_value;     /* the ROM leaves the last READ_REG value in replies */
+	uint32_t last_value;     /* the ROM leaves the last READ_REG (or SYNC) value in replies */
+	uint8_t last_op;         /* ...and its opcode, which its unsupported-command reply carries */
 	uint64_t op_count[256];  /* commands received, by opcode */
 	bool flash_active;       /* FLASH_BEGIN or FLASH_DEFL_BEGIN seen */
 	bool flash_defl;
