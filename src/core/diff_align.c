@@ -317,8 +317,12 @@ static void compare_cmd(ctx *c, const diff_step *a, const diff_step *b)
 		esp_diff_level lvl = may_be_silent && one_silent ? ESP_DIFF_INFO : ESP_DIFF_ERROR;
 		esp_diff_item *it = add(c, lvl, "answer", a->op_name, "status", a->frame_first, b->frame_first);
 		vals_s(it, ta, tb);
-		say(it, "%s answered %s in A (frame %llu), %s in B (frame %llu)", a->op_name, ta,
-		    (unsigned long long)a->frame_resp, tb, (unsigned long long)b->frame_resp);
+		char fa[32] = "", fb[32] = "";
+		if (a->frame_resp)
+			snprintf(fa, sizeof fa, " (frame %llu)", (unsigned long long)a->frame_resp);
+		if (b->frame_resp)
+			snprintf(fb, sizeof fb, " (frame %llu)", (unsigned long long)b->frame_resp);
+		say(it, "%s answered %s in A%s, %s in B%s", a->op_name, ta, fa, tb, fb);
 	} else if (a->ok && a->md5[0] && b->md5[0] && strcmp(a->md5, b->md5)) {
 		esp_diff_item *it = add(c, ESP_DIFF_ERROR, "answer", a->op_name, "md5", a->frame_first, b->frame_first);
 		vals_s(it, a->md5, b->md5);
@@ -481,17 +485,19 @@ static bool same_step(const diff_step *a, const diff_step *b)
 
 /* For a step one side lacks: where the other side goes on (its next aligned
  * step), so both frames point at the place they part. */
-static uint64_t other_at(const pair *p, size_t np, size_t i, bool in_a, const esp_diff_side *O)
+static uint64_t other_at(const pair *p, size_t np, size_t i, bool in_a, const esp_diff_side *O, bool *ended)
 {
+	*ended = false;
 	for (size_t j = i + 1; j < np; j++) {
 		int32_t k = in_a ? p[j].b : p[j].a;
 		if (k >= 0)
 			return O->steps[k].frame_first;
 	}
+	*ended = true;
 	return O->n ? O->steps[O->n - 1].frame_last : 0;
 }
 
-static void one_sided(ctx *c, const diff_step *s, bool in_a, uint64_t other)
+static void one_sided(ctx *c, const diff_step *s, bool in_a, uint64_t other, bool ended)
 {
 	char d[160];
 	esp_diff_step_describe(s, d, sizeof d);
@@ -503,8 +509,8 @@ static void one_sided(ctx *c, const diff_step *s, bool in_a, uint64_t other)
 	if (!it)
 		return;
 	snprintf(in_a ? it->a : it->b, sizeof it->a, "%.63s", d);
-	say(it, "only %s: %s%s (%s goes on at frame %llu)", in_a ? "A" : "B", d, failed ? " (failed)" : "",
-	    in_a ? "B" : "A", (unsigned long long)other);
+	say(it, "only %s: %s%s (%s %s at frame %llu)", in_a ? "A" : "B", d, failed ? " (failed)" : "",
+	    in_a ? "B" : "A", ended ? "has ended" : "goes on", (unsigned long long)other);
 }
 
 static void compare_regions(ctx *c, const esp_diff_side *A, const esp_diff_side *B)
@@ -565,9 +571,9 @@ esp_diff_result *esp_diff_run(const esp_diff_side *A, const esp_diff_side *B, co
 			p[j].a = p[j].b = -2;
 		}
 		if (!moved) {
-			bool in_a = p[i].a >= 0;
-			one_sided(&c, in_a ? &A->steps[p[i].a] : &B->steps[p[i].b], in_a,
-				  other_at(p, np, i, in_a, in_a ? B : A));
+			bool in_a = p[i].a >= 0, ended;
+			uint64_t other = other_at(p, np, i, in_a, in_a ? B : A, &ended);
+			one_sided(&c, in_a ? &A->steps[p[i].a] : &B->steps[p[i].b], in_a, other, ended);
 		}
 	}
 	free(p);
