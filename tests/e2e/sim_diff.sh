@@ -124,4 +124,16 @@ check "unknown format: exit 4" [ "$rc" -eq 4 ]
 head -c 50000 "$WORK/bad.pcapng" >"$WORK/cut.pcapng"
 rc=0; "$ESPTAP" diff "$WORK/clean.pcapng" "$WORK/cut.pcapng" >"$WORK/cut.txt" 2>/dev/null || rc=$?
 check "input cut short: exit 5, compared up to the cut" sh -c "[ $rc -eq 5 ] && grep -q 'cut short' '$WORK/cut.txt'"
-finish 28
+
+# The verb's options: each long option of cmd_diff.c is in `esptap diff --help` and in the man page's DIFF section.
+opts=$(grep -o '{"[a-z0-9-]*", *[a-z_]*argument' "$top_srcdir/src/cli/cmd_diff.c" | sed 's/{"\([^"]*\)".*/\1/' | grep -v '^help$\|^colour$' | sort -u)
+"$ESPTAP" diff --help >"$WORK/help.txt"
+man_diff=$(sed -n '/^\.SH DIFF$/,/^\.SH /p' "$top_srcdir/docs/esptap.1" | tr -d '\\')
+miss=""
+for o in $opts; do
+	grep -q -- "--$o" "$WORK/help.txt" || miss="$miss help:--$o"
+	echo "$man_diff" | grep -q -- "--$o" || miss="$miss man:--$o"
+done
+check "diff --help and the man page list every option ($(echo $opts))${miss:+, missing:$miss}" [ -n "$opts" -a -z "$miss" ]
+check "esptap --help lists diff" sh -c "'$ESPTAP' --help | grep -q '^  diff '"
+finish 30
