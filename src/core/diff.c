@@ -188,13 +188,27 @@ static void on_command(esp_diff_side *s, const esp_record *r)
 		return;
 	}
 	if (is_run_op(op)) {
-		if ((!l || l->kind != STEP_RUN || l->op != op) && !(l = push(s, STEP_RUN, r)))
-			return;
+		if (!l || l->kind != STEP_RUN || l->op != op) {
+			if (!(l = push(s, STEP_RUN, r)))
+				return;
+			l->has_where = op != ESP_READ_FLASH_SLOW && op != ESP_MEM_DATA;
+			l->where = s->region;
+		}
 		run_block(l, r);
 		return;
 	}
-	if ((l = push(s, STEP_CMD, r)))
-		copy_params(l, r);
+	if (!(l = push(s, STEP_CMD, r)))
+		return;
+	copy_params(l, r);
+	if (op == ESP_FLASH_BEGIN || op == ESP_FLASH_DEFL_BEGIN)
+		s->region = (uint32_t)field_u(r, "offset", 0);
+	if (op == ESP_FLASH_BEGIN || op == ESP_FLASH_DEFL_BEGIN || op == ESP_FLASH_END || op == ESP_FLASH_DEFL_END) {
+		l->has_where = true;
+		l->where = s->region;
+	} else if (op == ESP_SPI_FLASH_MD5) {
+		l->has_where = true;
+		l->where = (uint32_t)field_u(r, "addr", 0);
+	}
 }
 
 /* The step that holds request frame f: the requests of a step are contiguous. */
@@ -336,7 +350,12 @@ void esp_diff_side_finish(esp_diff_side *s, const esp_summary *sum)
 
 /* FLASH_DEFL_* and FLASH_* write the same thing, compressed or not: one key.
  * A FLASH_BEGIN of nothing is esptool's way to leave the loader: its own key. */
-uint32_t esp_diff_step_key(const diff_step *s)
+uint64_t esp_diff_step_key(const diff_step *s)
+{
+	return esp_diff_step_loose_key(s) | (s->has_where ? (uint64_t)1 << 32 | s->where : 0);
+}
+
+uint64_t esp_diff_step_loose_key(const diff_step *s)
 {
 	uint32_t op = s->op < 0 ? 0xFFF : (uint32_t)s->op;
 	if (s->kind == STEP_CONNECT || s->kind == STEP_RAM || s->kind == STEP_REGS)
@@ -346,7 +365,7 @@ uint32_t esp_diff_step_key(const diff_step *s)
 	if (op == ESP_FLASH_BEGIN && s->kind == STEP_CMD && s->n_params >= 2 && s->params[0].v == 0 &&
 	    s->params[1].v == 0)
 		op = 0x100 | ESP_FLASH_BEGIN;
-	return (uint32_t)s->kind << 16 | op;
+	return ((uint64_t)s->kind << 16 | op) << 40;
 }
 
 void esp_diff_step_describe(const diff_step *s, char *buf, size_t n)

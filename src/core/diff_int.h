@@ -28,6 +28,8 @@ typedef struct {
 	uint64_t frame_first, frame_last, frame_resp;
 	uint8_t n_params;
 	step_param params[STEP_MAX_PARAMS];
+	bool has_where;
+	uint32_t where;         /* flash writes and MD5: the region's offset */
 
 	/* answers */
 	uint32_t answered, errors, timeouts;
@@ -78,12 +80,24 @@ struct esp_diff_side {
 	uint64_t commands, dropped;
 	bool capped;
 	bool ram_open; /* last step is a RAM load not yet ended by MEM_END */
+	uint32_t region; /* offset of the last FLASH_*BEGIN */
 	diff_region *regions;
 	size_t n_regions;
 };
 
-/* The key two steps must share to be aligned. */
-uint32_t esp_diff_step_key(const diff_step *s);
+/* The key two steps must share to be aligned: kind, op (compressed and plain
+ * writes alike) and, for flash writes and MD5s, the region's offset. The loose
+ * key leaves the offset out: change hunks are paired by it. */
+uint64_t esp_diff_step_key(const diff_step *s);
+uint64_t esp_diff_step_loose_key(const diff_step *s);
+
+typedef struct {
+	int32_t a, b; /* step indices, -1 for none */
+} diff_pair;
+
+/* The alignment, in order; NULL on out of memory. *gave_up when the edit
+ * distance passed ESP_DIFF_MAX_EDITS (the rest paired by position). */
+diff_pair *esp_diff_align(const esp_diff_side *A, const esp_diff_side *B, size_t *np, bool *gave_up);
 void esp_diff_step_describe(const diff_step *s, char *buf, size_t n);
 
 #endif

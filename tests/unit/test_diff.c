@@ -78,7 +78,8 @@ static void ohai(side *sd, uint64_t req)
 typedef struct {
 	int syncs;
 	uint32_t stub_size, block, blocks, bad_block; /* bad_block: answered with an error (0 = none) */
-	bool compressed, attach, md5_timeout, end_before_md5;
+	bool compressed, attach, md5_timeout, end_before_md5, boot_region;
+	uint32_t offset;
 	double md5_lat;
 	uint64_t f_attach, f_data0, f_bad, f_md5;
 } session;
@@ -96,8 +97,14 @@ static void play(side *sd, session *p)
 	if (p->attach)
 		p->f_attach = xchg(sd, ESP_SPI_ATTACH, 0, 1, "config", 0, NULL, 0, NULL, 0, NULL, 0);
 	int beg = p->compressed ? ESP_FLASH_DEFL_BEGIN : ESP_FLASH_BEGIN;
+	if (p->boot_region) { /* a bootloader at 0x1000 first */
+		xchg(sd, beg, 0, 3, "size", 16384, "num_blocks", 1, "block_size", p->block, "offset", 0x1000);
+		xchg(sd, beg + 1, 0, 2, "data_len", p->block, "seq", 0, NULL, 0, NULL, 0);
+		xchg(sd, beg + 2, 0, 1, "flag", 1, NULL, 0, NULL, 0, NULL, 0);
+		xchg(sd, ESP_SPI_FLASH_MD5, 0, 1, "addr", 0x1000, "size", 16384, NULL, 0, NULL, 0);
+	}
 	xchg(sd, beg, 0, 3, p->compressed ? "size" : "erase_size", 65536, "num_blocks", p->blocks, "block_size",
-	     p->block, "offset", 0x10000);
+	     p->block, "offset", p->offset);
 	for (uint32_t i = 0; i < p->blocks; i++) {
 		bool bad = p->bad_block && i == p->bad_block;
 		uint64_t f = xchg(sd, beg + 1, bad ? 0xC1 : 0, 2, "data_len", p->block, "seq", i, NULL, 0, NULL, 0);
@@ -110,7 +117,7 @@ static void play(side *sd, session *p)
 	}
 	if (p->end_before_md5)
 		xchg(sd, beg + 2, 0, 1, "flag", 1, NULL, 0, NULL, 0, NULL, 0);
-	p->f_md5 = xchg(sd, ESP_SPI_FLASH_MD5, p->md5_timeout ? -1 : 0, p->md5_lat, "addr", 0x10000, "size", 65536,
+	p->f_md5 = xchg(sd, ESP_SPI_FLASH_MD5, p->md5_timeout ? -1 : 0, p->md5_lat, "addr", p->offset, "size", 65536,
 			NULL, 0, NULL, 0);
 	if (!p->end_before_md5)
 		xchg(sd, beg + 2, 0, 1, "flag", 1, NULL, 0, NULL, 0, NULL, 0);
@@ -119,7 +126,7 @@ static void play(side *sd, session *p)
 static session base(void)
 {
 	return (session){.syncs = 1, .stub_size = 4000, .block = 16384, .blocks = 4, .compressed = true,
-			 .attach = true, .end_before_md5 = true, .md5_lat = 3};
+			 .attach = true, .end_before_md5 = true, .md5_lat = 3, .offset = 0x10000};
 }
 
 static esp_diff_result *run2(session *pa, session *pb, side *a, side *b)
@@ -260,6 +267,29 @@ int main(void)
 	CHECK(it && !strcmp(it->what, "FLASH_DEFL_END"));
 	done(r, &a, &b);
 
+	/* Regions are aligned by offset: a region only A writes is one-sided, the common one compared. */
+	pa = base();
+	pa.boot_region = true;
+	pb = base();
+	pb.md5_timeout = true;
+	r = run2(&pa, &pb, &a, &b);
+	CHECK_EQ_U(r->counts[ESP_DIFF_WARNING], 4); /* BEGIN, DATA, END, MD5 of 0x1000 */
+	it = find(r, "answer", "status");
+	CHECK(it && it->a_frame == pa.f_md5 && it->b_frame == pb.f_md5); /* the 0x10000 MD5s, not 0x1000's */
+	done(r, &a, &b);
+
+	/* The same write at another offset: paired and compared, the offset a warning. */
+	pa = base();
+	pb = base();
+	pb.offset = 0x20000;
+	r = run2(&pa, &pb, &a, &b);
+	it = find(r, "param", "offset");
+	CHECK(it && !strcmp(it->a, "65536") && !strcmp(it->b, "131072") && it->b_frame == pb.f_data0 - 2);
+	it = find(r, "param", "addr");
+	CHECK(it && it->a_frame == pa.f_md5 && it->b_frame == pb.f_md5);
+	CHECK(!find(r, "only-a", NULL) && !find(r, "only-b", NULL));
+	done(r, &a, &b);
+
 	/* Bounded: a side keeps at most ESP_DIFF_MAX_STEPS steps; the alignment gives up beyond
 	 * ESP_DIFF_MAX_EDITS edits and compares step by step. */
 	a = mk();
@@ -275,5 +305,5 @@ int main(void)
 	CHECK_EQ_U(r->counts[ESP_DIFF_WARNING], 2 * ESP_DIFF_MAX_STEPS);
 	done(r, &a, &b);
 
-	CHECK_DONE(32);
+	CHECK_DONE(38);
 }
