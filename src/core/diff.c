@@ -390,6 +390,8 @@ void esp_diff_step_describe(const diff_step *s, char *buf, size_t n)
 		for (uint8_t i = 0; i < s->n_params && k < n; i++)
 			k += (size_t)snprintf(buf + k, n - k, s->params[i].hex ? " %s=0x%llx" : " %s=%llu",
 					      s->params[i].name, (unsigned long long)s->params[i].v);
+		if (s->packets && k < n)
+			snprintf(buf + k, n - k, " (%u packets back)", s->packets);
 		break;
 	}
 	default: snprintf(buf, n, "?");

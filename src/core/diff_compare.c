@@ -187,6 +187,10 @@ static void compare_cmd(ctx *c, const diff_step *a, const diff_step *b)
 		if (b->frame_resp)
 			snprintf(fb, sizeof fb, " (frame %llu)", (unsigned long long)b->frame_resp);
 		say(it, "%s answered %s in A%s, %s in B%s", a->op_name, ta, fa, tb, fb);
+	} else if (a->packets != b->packets) {
+		esp_diff_item *it = add(c, ESP_DIFF_ERROR, "answer", a->op_name, "packets", a->frame_first, b->frame_first);
+		vals_u(it, false, a->packets, b->packets);
+		say(it, "%s: the chip sent %u data packets in A, %u in B", a->op_name, a->packets, b->packets);
 	} else if (a->ok && a->md5[0] && b->md5[0] && strcmp(a->md5, b->md5)) {
 		esp_diff_item *it = add(c, ESP_DIFF_ERROR, "answer", a->op_name, "md5", a->frame_first, b->frame_first);
 		vals_s(it, a->md5, b->md5);
@@ -383,15 +387,22 @@ static void one_sided(ctx *c, const diff_step *s, bool in_a, uint64_t other, boo
 
 static void compare_regions(ctx *c, const esp_diff_side *A, const esp_diff_side *B)
 {
+	/* The k-th write at an offset in A against the k-th write there in B. */
 	for (size_t i = 0; i < A->n_regions; i++) {
 		const diff_region *ra = &A->regions[i];
+		size_t k = 0;
+		for (size_t h = 0; h < i; h++)
+			k += A->regions[h].offset == ra->offset;
 		for (size_t j = 0; j < B->n_regions; j++) {
 			const diff_region *rb = &B->regions[j];
-			if (rb->offset != ra->offset || !ra->md5[0] || !rb->md5[0] || !strcmp(ra->md5, rb->md5))
+			if (rb->offset != ra->offset || k--)
 				continue;
+			if (!ra->md5[0] || !rb->md5[0] || !strcmp(ra->md5, rb->md5))
+				break;
 			esp_diff_item *it = add(c, ESP_DIFF_ERROR, "region", "region", "md5", ra->frame, rb->frame);
 			vals_s(it, ra->md5, rb->md5);
 			say(it, "different data written at 0x%08x: MD5 %s in A, %s in B", ra->offset, ra->md5, rb->md5);
+			break;
 		}
 	}
 }

@@ -129,6 +129,22 @@ static session base(void)
 			 .attach = true, .end_before_md5 = true, .md5_lat = 3, .offset = 0x10000};
 }
 
+/* A stub READ_FLASH: the command, its answer, then packets of data each acknowledged by the host. */
+static uint64_t read_flash(side *sd, unsigned packets)
+{
+	uint64_t f = xchg(sd, ESP_READ_FLASH, 0, 1, "offset", 0, "length", packets * 4096, NULL, 0, NULL, 0);
+	for (unsigned i = 0; i < packets; i++) {
+		esp_record d = rec(ESP_REC_RESPONSE, -1), k = rec(ESP_REC_COMMAND, -1);
+		d.op = "READ_FLASH_DATA";
+		d.frame = ++sd->frame;
+		k.op = "READ_FLASH_ACK";
+		k.frame = ++sd->frame;
+		esp_diff_side_record(sd->s, &d);
+		esp_diff_side_record(sd->s, &k);
+	}
+	return f;
+}
+
 static esp_diff_result *run2(session *pa, session *pb, side *a, side *b)
 {
 	*a = mk();
@@ -290,6 +306,17 @@ int main(void)
 	CHECK(!find(r, "only-a", NULL) && !find(r, "only-b", NULL));
 	done(r, &a, &b);
 
+	/* READ_FLASH: the packets the chip sent back are part of its answer. */
+	a = mk();
+	b = mk();
+	uint64_t fa = read_flash(&a, 16), fb = read_flash(&b, 15);
+	r = esp_diff_run(a.s, b.s, NULL);
+	CHECK_EQ_U(esp_diff_side_steps(a.s), 1);
+	it = find(r, "answer", "packets");
+	CHECK(it && it->level == ESP_DIFF_ERROR && !strcmp(it->a, "16") && !strcmp(it->b, "15") && it->a_frame == fa &&
+	      it->b_frame == fb);
+	done(r, &a, &b);
+
 	/* Bounded: a side keeps at most ESP_DIFF_MAX_STEPS steps; the alignment gives up beyond
 	 * ESP_DIFF_MAX_EDITS edits and compares step by step. */
 	a = mk();
@@ -305,5 +332,5 @@ int main(void)
 	CHECK_EQ_U(r->counts[ESP_DIFF_WARNING], 2 * ESP_DIFF_MAX_STEPS);
 	done(r, &a, &b);
 
-	CHECK_DONE(37);
+	CHECK_DONE(39);
 }
