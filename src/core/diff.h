@@ -8,8 +8,10 @@
  * phase (SYNCs and chip-detect probes), a RAM load (MEM_BEGIN..MEM_END, the
  * stub when OHAI follows), a stretch of register reads and writes. So memory
  * grows with the number of steps, never with the size of the capture, and is
- * capped (ESP_DIFF_MAX_STEPS); the alignment (Myers over step keys) is capped
- * in edit distance too. Payload bytes are never kept.
+ * capped (ESP_DIFF_MAX_STEPS); the alignment (Myers over step keys: op, and a
+ * flash write's offset; stretches left unmatched are then paired by op) keeps
+ * (d+1)^2 ints for an edit distance d, capped at ESP_DIFF_MAX_EDITS, past which
+ * the rest is compared step by step. Payload bytes are never kept.
  *
  * What legitimately differs is reported as info and does not make two
  * sessions differ: timestamps, SYNC retries, chip-detect probes, the stub's
