@@ -37,5 +37,23 @@ for a in tests/golden/diff/*.args; do
 		fail=$((fail + 1))
 	fi
 done
+[ "${1:-}" = --regen ] && exit 0
+# Colour on a terminal only (script(1) gives one), never with NO_COLOR or through a pipe.
+esc=$(printf '\033')
+cmd="'$ESPTAP' diff captures/esp32-clean-flash.pcapng captures/timeout.pcapng"
+colour() { # NAME WANT(0|1) OUTPUT
+	n=$(grep -cF "$esc[" "$3")
+	if { [ "$2" = 0 ] && [ "$n" = 0 ]; } || { [ "$2" = 1 ] && [ "$n" -gt 0 ]; }; then
+		echo "ok   $1: $n coloured lines"; pass=$((pass + 1))
+	else
+		echo "FAIL $1: $n coloured lines"; fail=$((fail + 1))
+	fi
+}
+env -u NO_COLOR script -qec "$cmd" /dev/null >"$tmp/tty.txt" 2>&1
+colour "terminal" 1 "$tmp/tty.txt"
+NO_COLOR=1 script -qec "$cmd" /dev/null >"$tmp/nocolor.txt" 2>&1
+colour "terminal, NO_COLOR=1" 0 "$tmp/nocolor.txt"
+env -u NO_COLOR sh -c "$cmd" >"$tmp/pipe.txt" 2>&1
+colour "pipe" 0 "$tmp/pipe.txt"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -ge 5 ]
+[ "$fail" -eq 0 ] && [ "$pass" -ge 8 ]
