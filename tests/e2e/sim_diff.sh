@@ -102,8 +102,12 @@ $PY "$E2E/pcapng_bytes.py" "$WORK/s531.pcapng" h2c | $PY "$E2E/diff_image.py" >"
 check "the samples' image extracted (MD5 as the chip reported it)" \
 	[ "$(md5sum <"$WORK/img64.bin" | cut -d' ' -f1)" = 176bd1ac063ad8ed29b586bb782c9dd8 ]
 start_sim js --chip esp32 -w "$WORK/js.pcapng"
-flash js write 0x10000="$WORK/img64.bin" verify
+flash js --trace write 0x10000="$WORK/img64.bin" verify
 stop_sim js
+# The same session seen twice: esptool-js's own trace log and the simulator's capture.
+diffj jsself "$WORK/js.out" "$WORK/js.pcapng"
+check "esptool-js trace vs the capture of the same session: exit 0, no warning" \
+	[ "$DRC $(q "$WORK/jsself.json" "j['a']['format'], j['warnings'], j['errors']")" = "0 esptool-js-trace 0 0" ]
 for v in stub stub-5.3.1; do
 	diffj "js$v" "$S/esptool-clean-write-$v.log" "$WORK/js.pcapng"
 	check "esptool $v vs esptool-js: no error, same data written, data runs aligned" [ "$(q "$WORK/js$v.json" \
@@ -136,4 +140,4 @@ for o in $opts; do
 done
 check "diff --help and the man page list every option ($(echo $opts))${miss:+, missing:$miss}" [ -n "$opts" -a -z "$miss" ]
 check "esptap --help lists diff" sh -c "'$ESPTAP' --help | grep -q '^  diff '"
-finish 30
+finish 31
