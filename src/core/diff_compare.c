@@ -103,9 +103,8 @@ static void param_text(char *buf, size_t n, const step_param *p)
 		snprintf(buf, n, p->hex ? "0x%llx" : "%llu", (unsigned long long)p->v);
 }
 
-/* One side's parameter against the other's; `mine` is on side a when a_side. */
-static void one_param(ctx *c, const diff_step *a, const diff_step *b, const step_param *pa, const step_param *pb,
-		      bool stub_build)
+/* A parameter of A's step against B's; either may be missing (NULL). */
+static void one_param(ctx *c, const diff_step *a, const diff_step *b, const step_param *pa, const step_param *pb)
 {
 	const char *name = pa ? pa->name : pb->name;
 	if (pa && pb && pa->v == pb->v)
@@ -113,7 +112,7 @@ static void one_param(ctx *c, const diff_step *a, const diff_step *b, const step
 	if (flavour_differs(a, b) && !strcmp(name, "num_blocks"))
 		return; /* compressed and plain block counts differ by nature */
 	const step_param *only = pa && pb ? NULL : pa ? pa : pb;
-	esp_diff_level lvl = stub_build ? ESP_DIFF_INFO : only && only->v == 0 ? ESP_DIFF_INFO : ESP_DIFF_WARNING;
+	esp_diff_level lvl = only && only->v == 0 ? ESP_DIFF_INFO : ESP_DIFF_WARNING;
 	esp_diff_item *it = add(c, lvl, "param", what_of(a), norm_name(name), a->frame_first, b->frame_first);
 	if (!it)
 		return;
@@ -129,10 +128,10 @@ static void one_param(ctx *c, const diff_step *a, const diff_step *b, const step
 static void compare_params(ctx *c, const diff_step *a, const diff_step *b)
 {
 	for (uint8_t i = 0; i < a->n_params; i++)
-		one_param(c, a, b, &a->params[i], find_param(b, a->params[i].name), false);
+		one_param(c, a, b, &a->params[i], find_param(b, a->params[i].name));
 	for (uint8_t i = 0; i < b->n_params; i++)
 		if (!find_param(a, b->params[i].name))
-			one_param(c, a, b, NULL, &b->params[i], false);
+			one_param(c, a, b, NULL, &b->params[i]);
 }
 
 static void timing(ctx *c, const diff_step *a, const diff_step *b)
@@ -249,7 +248,12 @@ static void compare_run(ctx *c, const diff_step *a, const diff_step *b)
 	run_count(c, a, b, lv, "blocks", a->count - a->retries, b->count - b->retries, "blocks sent");
 	run_count(c, a, b, lv, "bytes", a->bytes, b->bytes, "bytes sent");
 	run_count(c, a, b, ESP_DIFF_WARNING, "seq_first", a->seq_first, b->seq_first, "first seq");
-	run_count(c, a, b, ESP_DIFF_WARNING, "gaps", a->gaps, b->gaps, "seq gaps");
+	if (a->gaps != b->gaps) {
+		esp_diff_item *it = add(c, ESP_DIFF_WARNING, "count", a->op_name, "gaps", a->gaps ? a->gap_frame : a->frame_first,
+					b->gaps ? b->gap_frame : b->frame_first);
+		vals_u(it, false, a->gaps, b->gaps);
+		say(it, "%s: seq skipped %u times in A, %u in B", a->op_name, a->gaps, b->gaps);
+	}
 	if (a->retries != b->retries) {
 		esp_diff_item *it = add(c, ESP_DIFF_WARNING, "count", a->op_name, "retries",
 					a->retries ? a->retry_frame : a->frame_first,
