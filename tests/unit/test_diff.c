@@ -78,6 +78,7 @@ static void ohai(side *sd, uint64_t req)
 typedef struct {
 	int syncs;
 	uint32_t stub_size, block, blocks, bad_block; /* bad_block: answered with an error (0 = none) */
+	uint32_t skip;                                /* a seq the host skips (0 = none) */
 	bool compressed, attach, md5_timeout, end_before_md5, boot_region;
 	uint32_t offset;
 	double md5_lat;
@@ -107,7 +108,8 @@ static void play(side *sd, session *p)
 	     p->block, "offset", p->offset);
 	for (uint32_t i = 0; i < p->blocks; i++) {
 		bool bad = p->bad_block && i == p->bad_block;
-		uint64_t f = xchg(sd, beg + 1, bad ? 0xC1 : 0, 2, "data_len", p->block, "seq", i, NULL, 0, NULL, 0);
+		uint32_t seq = p->skip && i >= p->skip ? i + 1 : i;
+		uint64_t f = xchg(sd, beg + 1, bad ? 0xC1 : 0, 2, "data_len", p->block, "seq", seq, NULL, 0, NULL, 0);
 		if (i == 0)
 			p->f_data0 = f;
 		if (bad) {
@@ -283,6 +285,15 @@ int main(void)
 	CHECK(it && !strcmp(it->what, "FLASH_DEFL_END"));
 	done(r, &a, &b);
 
+	/* A seq the host skips: a warning at the block after the gap. */
+	pa = base();
+	pb = base();
+	pb.skip = 2;
+	r = run2(&pa, &pb, &a, &b);
+	it = find(r, "count", "gaps");
+	CHECK(it && it->level == ESP_DIFF_WARNING && it->b_frame == pb.f_data0 + 2 * 2 && !strcmp(it->b, "1"));
+	done(r, &a, &b);
+
 	/* Regions are aligned by offset: a region only A writes is one-sided, the common one compared. */
 	pa = base();
 	pa.boot_region = true;
@@ -332,5 +343,5 @@ int main(void)
 	CHECK_EQ_U(r->counts[ESP_DIFF_WARNING], 2 * ESP_DIFF_MAX_STEPS);
 	done(r, &a, &b);
 
-	CHECK_DONE(39);
+	CHECK_DONE(40);
 }
