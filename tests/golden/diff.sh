@@ -1,7 +1,7 @@
 #!/bin/sh
 # diff.sh: golden tests of `esptap diff`. Each tests/golden/diff/CASE.args holds the two inputs
 # (paths relative to the top of the source tree); CASE.txt is the text view, CASE.json the JSON
-# object, CASE.exit the exit status. `diff.sh --regen` rewrites them; a human reads the diff.
+# object (valid against docs/diff.schema.json), CASE.exit the exit status. `diff.sh --regen` rewrites them; a human reads the diff.
 set -u
 : "${top_srcdir:?}" "${ESPTAP:?}"
 tmp=$(mktemp -d /tmp/esptap-golden-diff.XXXXXX)
@@ -30,8 +30,13 @@ for a in tests/golden/diff/*.args; do
 			echo "FAIL $n: $k differs:"; head -40 "$tmp/$n.$k.diff"; ok=0
 		fi
 	done
+	if ! /usr/bin/python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+		docs/diff.schema.json "$tmp/$n.json" >"$tmp/$n.val" 2>&1; then
+		echo "FAIL $n: JSON does not match docs/diff.schema.json:"; tail -5 "$tmp/$n.val"; ok=0
+	fi
 	if [ $ok = 1 ]; then
-		echo "ok   $n: exit $rc, $(wc -l <"$tmp/$n.txt") text lines and the JSON match"
+		echo "ok   $n: exit $rc, $(wc -l <"$tmp/$n.txt") text lines and the JSON match, schema valid"
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
