@@ -348,6 +348,14 @@ void esp_diff_side_finish(esp_diff_side *s, const esp_summary *sum)
 	}
 }
 
+static bool is_zero(const diff_step *s, const char *name)
+{
+	for (uint8_t i = 0; i < s->n_params; i++)
+		if (!strcmp(s->params[i].name, name))
+			return s->params[i].v == 0;
+	return false;
+}
+
 /* FLASH_DEFL_* and FLASH_* write the same thing, compressed or not: one key.
  * A FLASH_BEGIN of nothing is esptool's way to leave the loader: its own key. */
 uint64_t esp_diff_step_key(const diff_step *s)
@@ -362,8 +370,8 @@ uint64_t esp_diff_step_loose_key(const diff_step *s)
 		op = 0;
 	else if (op == ESP_FLASH_DEFL_BEGIN || op == ESP_FLASH_DEFL_DATA || op == ESP_FLASH_DEFL_END)
 		op -= ESP_FLASH_DEFL_BEGIN - ESP_FLASH_BEGIN;
-	if (op == ESP_FLASH_BEGIN && s->kind == STEP_CMD && s->n_params >= 2 && s->params[0].v == 0 &&
-	    s->params[1].v == 0)
+	if (op == ESP_FLASH_BEGIN && s->kind == STEP_CMD && (is_zero(s, "erase_size") || is_zero(s, "size")) &&
+	    is_zero(s, "num_blocks"))
 		op = 0x100 | ESP_FLASH_BEGIN;
 	return ((uint64_t)s->kind << 16 | op) << 40;
 }
