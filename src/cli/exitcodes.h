@@ -16,6 +16,7 @@ enum {
 	EXIT_PORT_GONE = 7,  /* port vanished mid-session: files closed and valid */
 	EXIT_INTERNAL = 8,   /* out of memory or a bug */
 	EXIT_INTERRUPTED = 9,/* stopped by SIGINT/SIGTERM (live verbs): files closed and valid */
+	EXIT_DIFFER = 1,     /* diff: the two sessions differ (a warning or error) */
 };
 
 int esp_exit_code(esp_status st);

@@ -16,6 +16,7 @@ static const struct verb {
 	{"run", cmd_run, "run a flasher through the proxy with DTR/RTS forwarded"},
 	{"tap", cmd_tap, "passive capture from two adapters on the TX and RX lines"},
 	{"ports", cmd_ports, "list serial ports, their bridge chip and who holds them"},
+	{"diff", cmd_diff, "align two sessions command by command and show where they part"},
 	{NULL, NULL, NULL},
 };
 
@@ -25,8 +26,8 @@ static void usage(FILE *f)
 	for (const struct verb *v = verbs; v->name; v++)
 		fprintf(f, "  %-9s %s\n", v->name, v->help);
 	fprintf(f, "\n'esptap VERB --help' for a verb's options; 'man esptap' for the rest.\n"
-		   "exit status: 0 ok, 1 findings, 2 usage, 3 input, 4 format, 5 truncated,\n"
-		   "             6 port, 7 port gone, 8 internal, 9 interrupted\n");
+		   "exit status: 0 ok, 1 findings (diff: the sessions differ), 2 usage, 3 input,\n"
+		   "             4 format, 5 truncated, 6 port, 7 port gone, 8 internal, 9 interrupted\n");
 }
 
 int main(int argc, char **argv)

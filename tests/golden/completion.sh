@@ -14,5 +14,7 @@ check "sim --fa" "$(complete_line "$ESPTAP" sim --fa)" "--fault"
 check "proxy --li" "$(complete_line "$ESPTAP" proxy --li)" "--link --linktype"
 check "decode --format VALUE" "$(complete_line "$ESPTAP" decode --format p)" "pcap"
 check "sim --chip VALUE" "$(complete_line "$ESPTAP" sim --chip esp32s)" "esp32s2 esp32s3"
+check "diff verb" "$(complete_line "$ESPTAP" di)" "diff"
+check "diff --"  "$(complete_line "$ESPTAP" diff --j)" "--json"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -eq 6 ]
+[ "$fail" -eq 0 ] && [ "$pass" -eq 8 ]
