@@ -717,7 +717,7 @@ local function link_tree(t, info)
 end
 
 local function text_of(s)
-	s = s:gsub("\r", "\\r"):gsub("\n", "\\n"):gsub("[^\32-\126]", ".")
+	s = s:gsub("\r", "\\r"):gsub("\n", "\\n"):gsub("[\0-\31\127]", ".")
 	return s
 end
 
@@ -763,14 +763,11 @@ local function bits_text(v, names)
 	return table.concat(o, ",")
 end
 
-local previous -- what had our USER slot before us: it gets foreign packets
-
 function p.dissector(tvb, pinfo, tree)
 	local len = tvb:len()
 	if len < 20 or tvb(0, 4):string() ~= "ESPT" or tvb(4, 1):uint() ~= 1 or tvb(5, 1):uint() < 20
 		or tvb(5, 1):uint() > len then
-		if previous then return previous:call(tvb, pinfo, tree) end
-		return 0
+		return 0 -- not ours: left alone
 	end
 	local hl = tvb(5, 1):uint()
 	local dir, kind = tvb(6, 1):uint(), tvb(7, 1):uint()
@@ -844,7 +841,7 @@ function p.dissector(tvb, pinfo, tree)
 		end
 		if info.req then
 			local ms = info.rtime * 1000
-			col = col .. sfmt(ms < 1 and " (%.3f ms)" or " (%.1f ms)", ms)
+			col = col .. sfmt(ms < 0.9995 and " (%.3f ms)" or " (%.1f ms)", ms)
 		end
 	elseif kind == 2 then
 		if #data > 0 then root:add(f.text, tvb(hl), data) end
@@ -871,17 +868,18 @@ end
 ---------------------------------------------------------------------------------------------
 -- registration on the USER slot the preference names
 local encap = DissectorTable.get("wtap_encap")
-local slot
+local slot, previous
 
+-- Moving to another slot gives the old one back to whatever had it before (DLT_USER).
 local function register(s)
 	if s > 15 then s = 0 end
 	if slot == s then return end
-	local enc = wtap_encaps["USER" .. s]
 	if slot then
 		local old = wtap_encaps["USER" .. slot]
 		encap:remove(old, p)
 		if previous then encap:add(old, previous) end
 	end
+	local enc = wtap_encaps["USER" .. s]
 	previous = encap:get_dissector(enc)
 	encap:add(enc, p)
 	slot = s
