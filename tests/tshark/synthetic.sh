@@ -41,4 +41,14 @@ a=$(ts -r "$WORK/user2.pcapng" -Y esptap | wc -l)
 b=$(ts -o esptap.user_slot:2 -r "$WORK/user2.pcapng" -Y esptap | wc -l)
 [ "$a" = 0 ] && [ "$b" = 30 ] && ok "USER2 capture: 0 packets by default, 30 with esptap.user_slot:2" \
 	|| bad "USER slot preference: $a packets by default, $b with the preference (want 0 and 30)"
+# the coloring rules: every filter compiles; the error rule marks the error packets
+grep '^@' "$top_srcdir/dissectors/esptap.colorfilters" | while IFS=@ read -r _ name filter _; do
+	n=$(ts -r "$WORK/syn.pcapng" -Y "$filter" | wc -l)
+	echo "$name: $n" >>"$WORK/colors"
+done
+if [ "$(grep -c . "$WORK/colors" 2>/dev/null)" -ge 5 ] && grep -qx 'esptap error: 5' "$WORK/colors"; then
+	ok "coloring rules compile; 'esptap error' marks the 5 error packets"
+else
+	bad "coloring rules: $(tr '\n' ';' <"$WORK/colors" 2>/dev/null)"
+fi
 finish
