@@ -38,5 +38,13 @@ for name in esp32-clean-flash esp8266-session timeout brownout baud-mismatch che
 		if grep -q "expert $want on frames \[[0-9]" "$WORK/cmp"; then ok "$name: shows $want"; else bad "$name: no $want"; fi
 	fi
 done
+# status bytes: 4 from the ESP32 ROM, 2 from the ESP8266 ROM, 2 from the stub
+sl() { ts -r "$top_srcdir/captures/$1.pcapng" -Y "esptap.mode == \"$2\" && esptap.status_bytes" -T fields \
+	-e esptap.status_bytes | awk '{ print length($0) / 2 }' | sort -u | tr '\n' ' '; }
+for c in "esp32-clean-flash rom 4 " "esp8266-session rom 2 " "esp32-clean-flash stub 2 " "esp8266-session stub 2 "; do
+	set -- $c
+	got=$(sl "$1" "$2")
+	[ "$got" = "$3 " ] && ok "$1: $2 responses carry $3 status bytes" || bad "$1: $2 status lengths '$got', want $3"
+done
 [ "$n" = 6 ] || bad "only $n of 6 captures checked"
 finish

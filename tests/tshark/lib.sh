@@ -21,7 +21,7 @@ finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" = 0 ] && [ "$PASS" -gt 0
 ts() { tshark -X lua_script:"$LUA" "$@" 2>"$WORK/tshark.err"; _rc=$?; grep -v 'Running as user' "$WORK/tshark.err" >&2; return $_rc; }
 
 # The fields of the golden outputs (expected/NAME.fields), two passes so response_in is known.
-FIELDS="frame.number esptap.type esptap.opname esptap.mode esptap.status esptap.error esptap.seq \
+FIELDS="frame.number esptap.type esptap.opname esptap.mode esptap.status esptap.status_bytes esptap.error esptap.seq \
 esptap.flash.offset esptap.checksum.good esptap.response_to esptap.response_in esptap.chip _ws.col.Info"
 fields_of() {
 	set -- "$1" $(for f in $FIELDS; do printf -- '-e %s ' "$f"; done)
