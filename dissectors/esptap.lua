@@ -801,7 +801,13 @@ function p.dissector(tvb, pinfo, tree)
 	local col
 	if kind == 1 then
 		local pl = unslip(data)
-		local ut = ByteArray.new(pl, true):tvb("Unescaped SLIP frame")
+		local ut
+		local lead = sbyte(data, 1) == 0xC0 and 1 or 0
+		if #pl + lead <= #data and ssub(data, lead + 1, lead + #pl) == pl then
+			ut = tvb(hl + lead, #pl):tvb() -- nothing escaped: the frame's own bytes
+		else
+			ut = ByteArray.new(pl, true):tvb("Unescaped SLIP frame")
+		end
 		root:add(f.slip_len, tvb(hl), #data)
 		local n = #pl
 		if info.opname then root:add(f.opname, info.opname):set_generated() end
