@@ -607,6 +607,9 @@ local function first_pass(num, dir, kind, flags, data, ts)
 		info.type = "raw"
 		if dir == 2 and (data:find("rst:0x", 1, true) or data:find("rst cause:", 1, true)) then
 			info.reset = S.frames > 0 and "reset" or "boot"
+			local code = data:match("rst:0x(%x+)")
+			code = code and tonumber(code, 16)
+			info.reset_why = code and sfmt(" (rst:0x%x %s)", code, RESET_REASONS[code] or "?") or ""
 			S.mode, S.expect_ohai = nil, false
 			S.rf.active, S.rf.awaiting = false, false
 		end
@@ -742,8 +745,8 @@ local function expert_tree(t, info, flags)
 	if info.late then x(e.late, "late-reply", sfmt("reply arrived after the host gave up on frame %d", info.req)) end
 	if info.stub_running then x(e.stub, "stub-running", "the flasher stub is running") end
 	if info.unexpected_ohai then x(e.unsolicited, "unexpected-ohai", "stub greeting without a stub upload seen") end
-	if info.reset == "reset" then x(e.reset, "chip-reboot", "the chip rebooted during the session")
-	elseif info.reset == "boot" then x(e.boot, "chip-reboot", "the chip booted") end
+	if info.reset == "reset" then x(e.reset, "chip-reboot", "the chip rebooted during the session" .. info.reset_why)
+	elseif info.reset == "boot" then x(e.boot, "chip-reboot", "the chip booted" .. info.reset_why) end
 end
 
 -- no response: known once the first pass is over (or the request was given up on)
