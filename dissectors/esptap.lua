@@ -139,7 +139,7 @@ local RESET_REASONS = {
 }
 -- END GENERATED TABLES
 
-local bxor, band, rshift = bit.bxor, bit.band, bit.rshift
+local bxor, band = bit.bxor, bit.band
 local sbyte, ssub, sfmt = string.byte, string.sub, string.format
 
 local OP_SYNC, OP_READ_REG, OP_GET_SEC, OP_MEM_END = 0x08, 0x0A, 0x14, 0x06
@@ -626,7 +626,7 @@ local function add_words(t, r, defs)
 	for i, d in ipairs(defs) do
 		local off = (i - 1) * 4
 		if d and r:len() >= off + 4 then
-			local it = t:add_le(d[1], r(off, 4))
+			t:add_le(d[1], r(off, 4))
 			if d[2] then out[#out + 1] = sfmt(d[3] and "%s=0x%x" or "%s=%d", d[2], r(off, 4):le_uint()) end
 		end
 	end
