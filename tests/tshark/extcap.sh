@@ -62,4 +62,25 @@ done
 experts_of "$WORK/live.pcapng" >"$WORK/live.tsv"
 python3 "$TS_DIR/compare.py" "$WORK/live.jsonl" "$WORK/live.tsv" >"$WORK/cmp" \
 	&& ok "live capture: tshark agrees with esptap decode -j" || { bad "live capture: disagreement:"; grep -v '^ok' "$WORK/cmp"; }
+
+# the tap interface: two ptys from `esptap sim --tap-out` hear the host's and the chip's lines
+"$ESPTAP" sim --chip esp32 --link "$WORK/sim" --tap-out "$WORK/tapTX,$WORK/tapRX" >"$WORK/sim.log" 2>&1 &
+spid=$!
+i=0
+while [ ! -L "$WORK/tapRX" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+tshark -i esptap-tap -o "extcap.esptap_tap.txport:$WORK/tapTX" -o "extcap.esptap_tap.rxport:$WORK/tapRX" \
+	-a duration:6 -w "$WORK/tap.pcapng" >"$WORK/tap.out" 2>&1 &
+tpid=$!
+sleep 2 # tshark starts esptap, which opens both taps
+timeout 20 node "$E2E/flasher.mjs" --port "$WORK/sim" detect >"$WORK/tapflasher.log" 2>&1 || bad "flasher (tap) failed"
+wait $tpid
+rc=$?
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+ts -r "$WORK/tap.pcapng" -T fields -e esptap.type -e esptap.opname >"$WORK/tap.ops" 2>/dev/null
+if [ $rc = 0 ] && grep -qxF "command	SYNC" "$WORK/tap.ops" && grep -qxF "response	READ_REG" "$WORK/tap.ops"; then
+	ok "esptap-tap capture decodes both lines ($(grep -c . "$WORK/tap.ops") packets)"
+else
+	bad "esptap-tap capture (tshark exit $rc):"; cat "$WORK/tap.out"; head -5 "$WORK/tap.ops"
+fi
 finish
