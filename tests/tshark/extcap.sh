@@ -69,9 +69,12 @@ spid=$!
 i=0
 while [ ! -L "$WORK/tapRX" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
 tshark -i esptap-tap -o "extcap.esptap_tap.txport:$WORK/tapTX" -o "extcap.esptap_tap.rxport:$WORK/tapRX" \
-	-a duration:6 -w "$WORK/tap.pcapng" >"$WORK/tap.out" 2>&1 &
+	-a duration:10 -w "$WORK/tap.pcapng" >"$WORK/tap.out" 2>&1 &
 tpid=$!
-sleep 2 # tshark starts esptap, which opens both taps
+# wait for tshark to have started esptap on these taps, then give it a moment to open them
+i=0
+while ! ps -eo args= | grep -qF -- "--tx-port $WORK/tapTX" && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+sleep 0.5
 timeout 20 node "$E2E/flasher.mjs" --port "$WORK/sim" detect >"$WORK/tapflasher.log" 2>&1 || bad "flasher (tap) failed"
 wait $tpid
 rc=$?
