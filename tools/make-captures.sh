@@ -1,6 +1,6 @@
 #!/bin/sh
 # make-captures.sh: regenerate captures/*.pcapng from simulator runs driven by esptool-js.
-#   tools/make-captures.sh            (uses ./build/esptap, or $ESPTAP)
+#   tools/make-captures.sh [NAME...]  (uses ./build/esptap, or $ESPTAP; NAMEs: only those captures)
 # Every capture is recorded by `esptap sim -w` with --redact-stub, so the stub
 # esptool-js uploads (third-party code) is replaced by zero filler of the same
 # length with a valid checksum. Images are generated from a fixed seed.
@@ -11,6 +11,7 @@ E2E=$top/tests/e2e
 OUT=$top/captures
 [ -x "$ESPTAP" ] || { echo "make-captures: build esptap first ($ESPTAP)" >&2; exit 1; }
 [ -d "$E2E/node_modules/esptool-js" ] || (cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
+ONLY="$*"
 WORK=$(mktemp -d)
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -32,6 +33,7 @@ PY
 capture() {
 	name=$1 simargs=$2
 	shift 2
+	if [ -n "$ONLY" ]; then case " $ONLY " in *" $name "*) ;; *) return 0 ;; esac; fi
 	rm -f "$OUT/$name.pcapng" "$WORK/tty"
 	# shellcheck disable=SC2086
 	"$ESPTAP" sim --link "$WORK/tty" --redact-stub -w "$OUT/$name.pcapng" $simargs >"$WORK/sim.log" 2>&1 &
@@ -58,6 +60,9 @@ capture esp8266-session "--chip esp8266" write 0x0="$WORK/bl.bin" 0x10000="$WORK
 capture timeout "--chip esp32 --fault drop:SPI_FLASH_MD5:1" write 0x8000="$WORK/pt.bin" verify
 capture brownout "--chip esp32 --fault brownout:FLASH_DEFL_DATA:2" write 0x10000="$WORK/app.bin"
 capture baud-mismatch "--chip esp32 --fault ignore-baud" --baud 921600 write 0x8000="$WORK/pt.bin"
+# bits flipped on the line (seeded): a MEM_DATA block reaches the ROM damaged, which answers
+# status 1,7 (checksum error), and the flasher gives up
+capture checksum-error "--chip esp32 --fault noise:2e-5:3" write 0x10000="$WORK/app.bin"
 
 # No stub bytes may remain: look for a slice of each stub in every capture.
 node --input-type=module - "$OUT" <<'JS'

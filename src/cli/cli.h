@@ -4,6 +4,7 @@
 #ifndef ESPTAP_CLI_CLI_H
 #define ESPTAP_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli/exitcodes.h"
@@ -17,6 +18,10 @@ int cmd_run(int argc, char **argv);
 int cmd_tap(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+/* Wireshark's extcap interface (cmd_extcap.c): not a verb; main() hands it the
+ * command lines whose first argument extcap_wanted() recognises. */
+int cmd_extcap(int argc, char **argv);
+bool extcap_wanted(const char *arg1);
 
 /* Print "esptap: <formatted error>" on stderr and return its exit code. */
 int cli_fail(const esp_error *e);

@@ -26,6 +26,7 @@ static void usage(FILE *f)
 	for (const struct verb *v = verbs; v->name; v++)
 		fprintf(f, "  %-9s %s\n", v->name, v->help);
 	fprintf(f, "\n'esptap VERB --help' for a verb's options; 'man esptap' for the rest.\n"
+		   "Wireshark runs esptap as an extcap capture program: 'esptap --extcap-interfaces'.\n"
 		   "exit status: 0 ok, 1 findings (diff: the sessions differ), 2 usage, 3 input,\n"
 		   "             4 format, 5 truncated, 6 port, 7 port gone, 8 internal, 9 interrupted\n");
 }
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		printf("esptap %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	if (extcap_wanted(argv[1]))
+		return cmd_extcap(argc, argv);
 	for (const struct verb *v = verbs; v->name; v++)
 		if (!strcmp(argv[1], v->name))
 			return v->fn(argc - 1, argv + 1);
