@@ -46,7 +46,7 @@ def main():
     for line in open(jsonl, encoding="utf-8"):
         r = json.loads(line)
         t = r.get("type")
-        if t in ("session", "summary"):
+        if t in ("session", "session_summary", "summary"):  # not packets
             continue
         fr = r.get("frame")
         if t == "timeout":
