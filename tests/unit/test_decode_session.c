@@ -272,8 +272,69 @@ static void test_summary_counts(void)
 	esp_decoder_free(d);
 }
 
+/* Sessions: a SYNC after other commands starts one; detection probes and
+ * SYNC retries do not; each ended session of several reports its own counts. */
+static uint64_t ses_cmds[4], ses_regions[4], ses_first[4], ses_last[4];
+static int n_ses;
+
+static void ses_cb(const esp_record *r, void *user)
+{
+	if (r->type == ESP_REC_SESSION_END && n_ses < 4) {
+		ses_cmds[n_ses] = r->summary->commands;
+		ses_regions[n_ses] = r->summary->n_regions;
+		ses_first[n_ses] = r->summary->first_frame;
+		ses_last[n_ses] = r->summary->last_frame;
+		n_ses++;
+	}
+	copy_cb(r, user);
+}
+
+static void test_sessions(void)
+{
+	nrecs = 0;
+	next_frame = 1;
+	esp_decoder_opts o = {.chip_hint = ESP_CHIP_UNKNOWN};
+	esp_decoder *d = esp_decoder_new(&o, ses_cb, NULL);
+	sync_cmd(d, 0);                                /* 1 */
+	rom_ok(d, 1, 0x08, 0x20120707);                /* 2 */
+	cmd(d, 2, 0x14, NULL, 0, 0);                   /* 3: a detection probe */
+	resp(d, 3, 0x08, 0x20120707, NULL, 0, (const uint8_t[]){1, 5, 0, 0}, 4); /* 4 */
+	sync_cmd(d, 4);                                /* 5: a re-SYNC after probes: same session */
+	rom_ok(d, 5, 0x08, 0x20120707);                /* 6 */
+	CHECK_EQ_U(n_ses, 0);
+	cmdw(d, 6, 0x0A, (uint32_t[]){0x40001000}, 1); /* 7 */
+	rom_ok(d, 7, 0x0A, 0x00F01D83);                /* 8 */
+	cmdw(d, 8, 0x02, (uint32_t[]){0x400, 1, 0x400, 0x10000}, 4); /* 9 */
+	rom_ok(d, 9, 0x02, 0);                         /* 10 */
+	sync_cmd(d, 10);                               /* 11: a new session */
+	CHECK_EQ_U(n_ses, 1);
+	CHECK_EQ_U(ses_first[0], 1);
+	CHECK_EQ_U(ses_last[0], 10);
+	CHECK_EQ_U(ses_cmds[0], 5);
+	CHECK_EQ_U(ses_regions[0], 1);
+	rom_ok(d, 11, 0x08, 0);                         /* 12: the stub answers with value 0 */
+	CHECK(note_level(&recs[nrecs - 1], "stub-already-running") == ESP_NOTE_INFO);
+	CHECK_EQ_S(recs[nrecs - 1].mode, "stub");
+	sync_cmd(d, 12);                               /* 13: a retry: nothing else was sent */
+	CHECK_EQ_U(n_ses, 1);
+	esp_decoder_finish(d, 14e6);
+	CHECK_EQ_U(n_ses, 2); /* the last of several sessions is reported at the end */
+	CHECK_EQ_U(ses_first[1], 11);
+	CHECK_EQ_U(ses_last[1], 13);
+	CHECK_EQ_U(ses_cmds[1], 2);
+	CHECK_EQ_U(ses_regions[1], 0);
+	const esp_summary *s = esp_decoder_summary(d);
+	CHECK_EQ_U(s->sessions, 2);
+	CHECK_EQ_U(s->commands, 7);
+	CHECK_EQ_U(s->regions_total, 1);
+	CHECK_EQ_U(s->n_regions, 1); /* the capture's summary still lists it */
+	esp_decoder_free(d);
+	n_ses = 0;
+}
+
 int main(void)
 {
+	test_sessions();
 	test_detection_probe();
 	test_leftover_repeat();
 	test_leftover_partial();
@@ -282,5 +343,5 @@ int main(void)
 	test_image_plausible();
 	test_chip_reboot();
 	test_summary_counts();
-	CHECK_DONE(70);
+	CHECK_DONE(90);
 }
