@@ -481,7 +481,8 @@ local function unsup_repeat(info, op, pl)
 	pair(info, u.frame, u.ts, info.ts)
 	info.opname = OPS[u.req_op] and OPS[u.req_op].name or info.opname
 	info.extra = true
-	if u.expected then info.unsup_expected = true else status_error(info) end
+	-- the ROM sends its rejection several times: the copies are repeats, not new rejections
+	if u.expected then info.unsup_extra = true else status_error(info) end
 	return true
 end
 
@@ -741,6 +742,7 @@ local function expert_tree(t, info, flags)
 			info.status, info.error, info.error_text and (": " .. info.error_text) or ""))
 	end
 	if info.unsup_expected then x(e.unsupported, "unsupported-command", "expected while the flasher identifies the chip") end
+	if info.unsup_extra then x(e.unsupported, "unsupported-extra-reply", "repeat of the ROM's unsupported-command reply") end
 	if info.unsolicited then x(e.unsolicited, "unsolicited", "response with no request pending") end
 	if info.late then x(e.late, "late-reply", sfmt("reply arrived after the host gave up on frame %d", info.req)) end
 	if info.stub_running then x(e.stub, "stub-running", "the flasher stub is running") end
