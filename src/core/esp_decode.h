@@ -63,6 +63,9 @@ typedef struct {
 	size_t n_regions;
 	uint64_t bytes_h2c, bytes_c2h;
 	uint64_t duration_ns;
+	/* diagnosis (core/diagnose.h): set by the pipeline when the session ends */
+	const struct esp_finding *findings;
+	size_t n_findings;
 } esp_summary;
 
 esp_decoder *esp_decoder_new(const esp_decoder_opts *o, esp_record_cb cb, void *user);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Static_assert(ESP_EV_BAUD + 1 == (int)ESP_UNIT_BAUD && ESP_EV_MODEM + 1 == (int)ESP_UNIT_MODEM &&
 		       ESP_EV_BREAK + 1 == (int)ESP_UNIT_BREAK &&
@@ -21,6 +22,11 @@ struct esp_pipeline {
 	/* The unit being decoded, and whether unit_sink has seen it yet. */
 	const esp_unit *cur;
 	bool cur_sunk;
+	/* analyzers: a record they annotate is copied here with their notes */
+	esp_diag *diag;
+	esp_record rec;
+	esp_summary sum;
+	bool finished;
 };
 
 /* The decoder's record callback: the unit goes to the unit sink right before
@@ -32,6 +38,14 @@ static void on_record(const esp_record *r, void *user)
 		p->cur_sunk = true;
 		if (p->o.unit_sink)
 			p->o.unit_sink(r->unit, p->o.user);
+	}
+	esp_note extra[ESP_REC_MAX_NOTES];
+	int k = esp_diag_record(p->diag, r, extra, ESP_REC_MAX_NOTES);
+	if (k > 0) {
+		p->rec = *r;
+		for (int i = 0; i < k && p->rec.n_notes < ESP_REC_MAX_NOTES; i++)
+			p->rec.notes[p->rec.n_notes++] = extra[i];
+		r = &p->rec;
 	}
 	if (p->o.record_sink)
 		p->o.record_sink(r, p->o.user);
@@ -67,7 +81,8 @@ esp_pipeline *esp_pipeline_new(const esp_pipeline_opts *o)
 	p->slip[0] = esp_slip_new(ESP_DIR_H2C, o->max_frame, on_slip_unit, p);
 	p->slip[1] = esp_slip_new(ESP_DIR_C2H, o->max_frame, on_slip_unit, p);
 	p->dec = esp_decoder_new(&o->decoder, on_record, p);
-	if (!p->slip[0] || !p->slip[1] || !p->dec) {
+	p->diag = esp_diag_new();
+	if (!p->slip[0] || !p->slip[1] || !p->dec || !p->diag) {
 		esp_pipeline_free(p);
 		return NULL;
 	}
@@ -82,6 +97,7 @@ void esp_pipeline_free(esp_pipeline *p)
 	esp_slip_free(p->slip[1]);
 	if (p->dec)
 		esp_decoder_free(p->dec);
+	esp_diag_free(p->diag);
 	free(p);
 }
 
@@ -139,9 +155,18 @@ void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns)
 	esp_slip_flush(p->slip[0], ts_ns);
 	esp_slip_flush(p->slip[1], ts_ns);
 	esp_decoder_finish(p->dec, ts_ns);
+	p->sum = *esp_decoder_summary(p->dec);
+	esp_diag_finish(p->diag, &p->sum);
+	p->sum.findings = esp_diag_findings(p->diag, &p->sum.n_findings);
+	p->finished = true;
 }
 
-const esp_summary *esp_pipeline_summary(const esp_pipeline *p) { return esp_decoder_summary(p->dec); }
+const esp_summary *esp_pipeline_summary(const esp_pipeline *p)
+{
+	return p->finished ? &p->sum : esp_decoder_summary(p->dec);
+}
+
+const esp_diag *esp_pipeline_diag(const esp_pipeline *p) { return p->diag; }
 
 void esp_pipeline_idle(esp_pipeline *p, uint64_t now_ns, uint64_t max_age_ns)
 {
