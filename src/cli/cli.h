@@ -16,6 +16,8 @@ int cmd_rfc2217(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_tap(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "esptap: <formatted error>" on stderr and return its exit code. */
 int cli_fail(const esp_error *e);

@@ -16,6 +16,8 @@ static const struct verb {
 	{"run", cmd_run, "run a flasher through the proxy with DTR/RTS forwarded"},
 	{"tap", cmd_tap, "passive capture from two adapters on the TX and RX lines"},
 	{"ports", cmd_ports, "list serial ports, their bridge chip and who holds them"},
+	{"diagnose", cmd_diagnose, "say what went wrong in a capture or trace log, with remedies"},
+	{"report", cmd_report, "Markdown report of a session for a bug tracker (--redact)"},
 	{NULL, NULL, NULL},
 };
 
