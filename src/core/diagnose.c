@@ -258,7 +258,15 @@ static void baud(esp_diag *g)
 		    "after CHANGE_BAUDRATE to %u was acknowledged, %llu command(s) went unanswered%s%s",
 		    g->baud_acked_rate, (unsigned long long)g->after_change_timeouts, fit,
 		    recovered ? "; the flasher fell back and carried on" : "");
-	} else if (g->synced_once && g->last_answer_frame > b->garbage_frame) {
+	} else if (b->garbage_fit && b->garbage_fit == esp_chip_get(g->chip)->rom_console_baud &&
+		   b->garbage_fit != b->garbage_read_at) {
+		add(g, F_BAUD_MISMATCH, ESP_SEV_INFO,
+		    "%llu bytes of chip output read at %u baud are the ROM's boot log at %u baud (ratio %.3f): "
+		    "expected on the %s, not a fault",
+		    (unsigned long long)b->garbage_bytes, b->garbage_read_at, b->garbage_fit,
+		    (double)b->garbage_fit / (double)b->garbage_read_at, esp_chip_get(g->chip)->pretty);
+	} else if ((g->synced_once && g->last_answer_frame > b->garbage_frame) ||
+		   (g->reboot_requested && b->garbage_frame > g->last_cmd_frame)) {
 		/* console output at another rate (the ESP8266 ROM's 74880) next to a working session */
 		add(g, F_BAUD_MISMATCH, ESP_SEV_INFO, "%llu bytes of chip output are neither SLIP nor text%s",
 		    (unsigned long long)b->garbage_bytes, fit[0] ? fit : "; the session itself worked");

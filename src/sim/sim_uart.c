@@ -13,7 +13,9 @@ const char esp_sim_fault_help[] =
 	"  brownout:OP:N      instead of answering the Nth OP, reset with a brownout banner, back to the ROM\n"
 	"  boot-to-flash      never answer SYNC: boot from flash (boot:0x13) and print what the flash holds\n"
 	"  ignore-baud        acknowledge CHANGE_BAUDRATE but keep the old rate (both sides then garble)\n"
-	"  noise:RATE:SEED    flip bits on the line at RATE (e.g. 1e-4) in both directions, PRNG seeded by SEED\n";
+	"  noise:RATE:SEED    flip bits on the line at RATE (e.g. 1e-4) in both directions, PRNG seeded by SEED\n"
+	"  panic              the program booted from flash crashes at once (Guru Meditation Error)\n"
+	"  spi-pins           something loads the flash pins: booting from flash fails with a flash read error\n";
 
 static uint64_t prng_next(uint64_t *st)
 {
@@ -84,6 +86,10 @@ static esp_status parse_one(const char *spec, sim_fault *f, esp_error *e)
 		f->kind = FAULT_IGNORE_BAUD;
 		return ESP_OK;
 	}
+	if ((!strcmp(k, "panic") || !strcmp(k, "spi-pins")) && np == 1) {
+		f->kind = !strcmp(k, "panic") ? FAULT_PANIC : FAULT_SPI_PINS;
+		return ESP_OK;
+	}
 	if (!strcmp(k, "noise") && np == 3) {
 		char *end;
 		f->kind = FAULT_NOISE;
@@ -142,6 +148,10 @@ esp_status sim_faults_parse(esp_sim *s, esp_error *e)
 			s->boot_to_flash = true;
 		else if (f->kind == FAULT_IGNORE_BAUD)
 			s->ignore_baud = true;
+		else if (f->kind == FAULT_PANIC)
+			s->app_panics = true;
+		else if (f->kind == FAULT_SPI_PINS)
+			s->spi_pins_busy = true;
 		else if (f->kind == FAULT_NOISE) {
 			s->noise_rate = f->rate;
 			s->noise_state = f->seed * 0x9E3779B97F4A7C15ULL + 1; /* never 0: xorshift would stick */
