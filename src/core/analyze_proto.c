@@ -168,7 +168,7 @@ static int command(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 	if (g->baud_ack_frame && !g->baud_host_followed && u) {
 		if (u->baud == g->baud_acked_rate)
 			g->baud_host_followed = true;
-		else if (g->host_rate_known && !g->baud_early_frame)
+		else if (u->baud && !g->baud_early_frame)
 			g->baud_early_frame = r->frame;
 	}
 	if (op_is(r, "READ_FLASH_ACK")) {
