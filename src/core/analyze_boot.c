@@ -99,8 +99,11 @@ static void paren(const char *p, char *out, size_t n)
 		return;
 	a++;
 	size_t k = 0;
-	while (a[k] && a[k] != ')' && k + 1 < n)
+	int depth = 0;
+	while (a[k] && (a[k] != ')' || depth > 0) && k + 1 < n) {
+		depth += a[k] == '(' ? 1 : a[k] == ')' ? -1 : 0;
 		k++;
+	}
 	memcpy(out, a, k);
 	out[k] = 0;
 }

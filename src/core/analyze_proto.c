@@ -62,12 +62,8 @@ static int data_command(esp_diag *g, const esp_record *r, esp_note *out, int max
 		g->data_expect = seq;
 	}
 	if (g->data_expect_valid && seq + 1 == g->data_expect) {
-		g->retries++;
-		if (g->data_last_failed) {
-			n = diag_note(out, max, n, ESP_NOTE_INFO, "retry-counted", "retry %llu: block %u again after %s",
-				      (unsigned long long)g->retries, seq,
-				      g->data_last_failed ? "its last try failed" : "");
-		} else {
+		g->retries++; /* the decoder's "retry" note marks it; a retry after a failure is the protocol */
+		if (!g->data_last_failed) {
 			diag_ev(g, F_HOST_SEQ, r->frame);
 			n = diag_note(out, max, n, ESP_NOTE_WARNING, "host-seq",
 				      "block %u sent again though the chip had accepted it", seq);
