@@ -263,7 +263,7 @@ int diag_boot_raw(esp_diag *g, const esp_record *r, esp_note *out, int max, int 
 			return diag_note(out, max, n, ESP_NOTE_WARNING, "baud-garbage",
 					 "%zu bytes from the chip are neither SLIP nor text; read at %u baud they become "
 					 "text at %u baud (ratio %.3f)",
-					 len, fit, fit, (double)fit / (double)u->baud);
+					 len, u->baud, fit, (double)fit / (double)u->baud);
 		return diag_note(out, max, n, ESP_NOTE_WARNING, "baud-garbage",
 				 "%zu bytes from the chip are neither SLIP nor text", len);
 	}

@@ -249,6 +249,8 @@ static void baud(esp_diag *g)
 	if (b->garbage_fit)
 		snprintf(fit, sizeof fit, "; the garbage reads as text at %u baud (port at %u, ratio %.3f)", b->garbage_fit,
 			 b->garbage_read_at, (double)b->garbage_fit / (double)b->garbage_read_at);
+	if (g->mismatch_host_other || g->after_change_timeouts)
+		diag_ev(g, F_BAUD_MISMATCH, g->baud_ack_frame); /* the acknowledged change itself */
 	if (g->mismatch_host_other) {
 		add(g, F_BAUD_MISMATCH, recovered ? ESP_SEV_WARNING : ESP_SEV_ERROR,
 		    "the chip acknowledged %u baud but the host port went to %u%s", g->baud_acked_rate,
