@@ -3,6 +3,7 @@
 # matching fault; `esptap diagnose` on the simulator's capture names that finding, with the
 # frames it rests on, and nothing else that cries wolf; clean sessions of every chip give none.
 . "$top_srcdir/tests/e2e/sim_lib.sh"
+. "$top_srcdir/tests/e2e/live_lib.sh"
 make_images "$WORK/s" 32768
 # the same bootloader, flash mode QIO (byte 2 = 0)
 { printf '\351\001\000'; tail -c +4 "$WORK/s/bl.bin"; } >"$WORK/s/bl-qio.bin"
@@ -65,6 +66,20 @@ expect crash early-crash error "text:Guru Meditation"
 case_run vfail esp32 --fault corrupt:SPI_FLASH_MD5:1 -- write 0x8000="$WORK/s/pt.bin" verify
 expect vfail verify-failed error verify0
 
+# A live verb prints the findings when the session ends: the proxy between esptool-js and a sim
+# that never answers SPI_FLASH_MD5, stopped after the flasher gave up.
+start_sim livesim --chip esp32 --fault drop:SPI_FLASH_MD5:1
+"$ESPTAP" proxy --port "$WORK/tty.livesim" --link "$WORK/esp.live" --progress >"$WORK/live.proxylog" 2>&1 &
+LIVE_PID=$!
+SIM_PIDS="$SIM_PIDS $LIVE_PID"
+i=0
+while [ ! -L "$WORK/esp.live" ] && [ $i -lt 400 ]; do i=$((i + 1)); sleep 0.05; done
+node "$E2E/flasher.mjs" --port "$WORK/esp.live" write 0x8000="$WORK/s/pt.bin" verify >"$WORK/live.out" 2>&1
+stop_pid "$LIVE_PID" TERM
+stop_sim livesim
+check "live proxy: prints the timeout finding and its remedy at the end" \
+	sh -c "grep -q -- '-- error timeout: 1 request(s) got no answer; first SPI_FLASH_MD5' '$WORK/live.proxylog' && grep -q 'remedy: ' '$WORK/live.proxylog'"
+
 # Clean sessions: no error or warning finding, exit 0.
 for chip in esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c6; do
 	off=0x0
@@ -77,4 +92,4 @@ check "clean esp8266: its 74880-baud boot log read at 115200 is recognised, as i
 	grep -q '"severity":"info","frames":\[[0-9, ]*\],"summary":"[0-9]* bytes of chip output read at 115200 baud are the ROM.s boot log at 74880' "$WORK/clean_esp8266.diag"
 case_run clean_nostub esp32 -- --no-stub --no-compress write 0x1000="$WORK/s/bl.bin" verify
 check "clean ROM-only write: no error or warning finding" sh -c "! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/clean_nostub.diag'"
-finish 26
+finish 27
