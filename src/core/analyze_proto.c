@@ -260,6 +260,16 @@ static int command(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 
 /* ---- responses ---------------------------------------------------------- */
 
+static void first_failure(esp_diag *g, uint64_t frame)
+{
+	if (g->write_fail_frame)
+		return;
+	g->write_fail_frame = frame;
+	g->fail_seq = g->data_last_seq;
+	g->fail_blocks = g->begin_blocks;
+	g->fail_offset = g->begin_offset;
+}
+
 static bool checksum_status(const esp_record *r)
 {
 	return r->status && (!strcmp(r->status, "CHECKSUM_ERROR") || !strcmp(r->status, "BAD_DATA_CHECKSUM"));
@@ -323,8 +333,7 @@ static int response(esp_diag *g, const esp_record *r, esp_note *out, int max, in
 		g->write_errors = true;
 		g->data_last_failed = true;
 		diag_ev(g, F_WRITE_FAILED, r->frame);
-		if (!g->write_fail_frame)
-			g->write_fail_frame = r->frame;
+		first_failure(g, r->frame);
 	}
 	return n;
 }
@@ -366,8 +375,7 @@ static int timeout(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 		g->write_errors = true;
 		g->data_last_failed = true;
 		diag_ev(g, F_WRITE_FAILED, r->frame);
-		if (!g->write_fail_frame)
-			g->write_fail_frame = r->frame;
+		first_failure(g, r->frame);
 	}
 	if (g->baud_ack_frame && r->frame > g->baud_ack_frame && !g->after_change_answers) {
 		g->after_change_timeouts++;

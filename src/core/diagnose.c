@@ -290,15 +290,11 @@ static void writes(esp_diag *g, const esp_summary *s)
 		    cause);
 	}
 	if (g->ev[F_WRITE_FAILED].count && !(g->reset_frame && g->reset_during_write)) {
-		const esp_region *rg = NULL;
-		for (size_t i = 0; s && s->regions && i < s->n_regions; i++)
-			if (s->regions[i].first_frame < g->write_fail_frame)
-				rg = &s->regions[i];
-		if (rg && rg->blocks_announced)
+		if (g->fail_blocks)
 			add(g, F_WRITE_FAILED, ESP_SEV_ERROR,
-			    "the write at 0x%08x failed after %u of %u blocks (%u%%): %llu error answer(s) or timeout(s), "
-			    "%llu retr%s",
-			    rg->offset, rg->blocks_seen, rg->blocks_announced, rg->blocks_seen * 100 / rg->blocks_announced,
+			    "the write at 0x%08x failed at block %u of %u (%u%% of it sent before): %llu error answer(s) or "
+			    "timeout(s), %llu retr%s",
+			    g->fail_offset, g->fail_seq + 1, g->fail_blocks, g->fail_seq * 100 / g->fail_blocks,
 			    (unsigned long long)g->ev[F_WRITE_FAILED].count, (unsigned long long)g->retries,
 			    g->retries == 1 ? "y" : "ies");
 		else

@@ -117,6 +117,7 @@ struct esp_diag {
 	bool write_errors;           /* error statuses or timeouts on data commands */
 	uint64_t retries;
 	uint64_t write_fail_frame;
+	uint32_t fail_seq, fail_blocks, fail_offset; /* where the first failure hit */
 
 	/* pending requests seen, to say what came instead of an answer */
 	uint64_t last_cmd_frame;
