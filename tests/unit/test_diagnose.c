@@ -348,6 +348,34 @@ static void test_bounded(void)
 	esp_pipeline_free(p);
 }
 
+static void test_begin_size_and_read_ack(void)
+{
+	esp_pipeline *p = start(115200);
+	sync_ok(p, 0);
+	flash_begin(p, 10, 4096, 2, 1024, 0x10000);        /* 3: 2 blocks of 1024 cannot hold 4096 */
+	flash_data(p, 20, 0, 1024, 1, 0);
+	rom_reply(p, 21, ESP_FLASH_DATA, 0, -1);
+	/* READ_FLASH (stub form): the host acknowledges a wrong byte count */
+	uint8_t rf[16];
+	put32(rf, 0);
+	put32(rf + 4, 8);
+	put32(rf + 8, 4);
+	put32(rf + 12, 1);
+	cmd(p, 30, ESP_READ_FLASH, rf, 16, 0);             /* 7 */
+	uint8_t ok2[10] = {1, ESP_READ_FLASH, 2, 0, 0, 0, 0, 0, 0, 0};
+	frame(p, 31, ESP_DIR_C2H, ok2, 10);                /* 8 */
+	frame(p, 32, ESP_DIR_C2H, (const uint8_t *)"abcd", 4); /* 9: data */
+	uint8_t ack[4];
+	put32(ack, 3);
+	frame(p, 33, ESP_DIR_H2C, ack, 4);                 /* 10: 3, not 4 */
+	esp_pipeline_finish(p, 50 * 1000000ull);
+	CHECK(noted(3, "host-begin-size"));
+	const esp_finding *b = finding(p, "host-begin-size"), *a = finding(p, "host-read-flash-ack");
+	CHECK(b && has_frame(b, 3));
+	CHECK(a && has_frame(a, 10));
+	esp_pipeline_free(p);
+}
+
 static void test_reset(void)
 {
 	/* the same session reset: findings are gone */
@@ -384,6 +412,7 @@ int main(void)
 	test_no_sync_and_boot_log();
 	test_flasher_message();
 	test_bounded();
+	test_begin_size_and_read_ack();
 	test_reset();
-	CHECK_DONE(44);
+	CHECK_DONE(47);
 }
