@@ -123,6 +123,7 @@ static int parse_line(esp_diag *g, const char *s, uint64_t frame, esp_note *out,
 			paren(q, mode, sizeof mode);
 		}
 		b->boots++;
+		b->prev_boot_frame = b->boot_frame;
 		b->boot_frame = frame;
 		b->download = find(mode, "DOWNLOAD") != NULL;
 		b->flash_boot = q && !b->download;
@@ -151,6 +152,7 @@ static int parse_line(esp_diag *g, const char *s, uint64_t frame, esp_note *out,
 		const char *q = find(s, "boot mode:(");
 		b->boot_mode = q ? atoi(q + 11) : -1;
 		b->boots++;
+		b->prev_boot_frame = b->boot_frame;
 		b->boot_frame = frame;
 		b->download = b->boot_mode == 1;
 		b->flash_boot = b->boot_mode == 3;

@@ -175,6 +175,7 @@ static int command(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 	}
 	if (r->opcode < 0)
 		return n;
+	g->awaiting = r->opcode == ESP_RUN_USER_CODE ? 0 : r->frame;
 	g->rf_active = false;
 	switch (r->opcode) {
 	case ESP_SYNC:
@@ -293,6 +294,8 @@ static int response(esp_diag *g, const esp_record *r, esp_note *out, int max, in
 	}
 	if (!r->reply_to)
 		return n;
+	if (r->reply_to == g->awaiting)
+		g->awaiting = 0;
 	if (r->status_ok)
 		g->last_answer_frame = r->frame;
 	if (r->opcode == ESP_SYNC && r->status_ok) {
@@ -347,6 +350,8 @@ static int timeout(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 		if (r->notes[i].code && !strcmp(r->notes[i].code, "timeout"))
 			tn = &r->notes[i];
 	bool rebooted = tn && strstr(tn->text, "the chip rebooted");
+	if (r->frame == g->awaiting)
+		g->awaiting = 0;
 	if (r->opcode == ESP_SYNC)
 		return n; /* connection attempts: no-sync weighs them */
 	if (!rebooted && r->waited_ms < 20.0 && r->opcode != ESP_MEM_END) {
@@ -462,6 +467,13 @@ static int reboot(esp_diag *g, const esp_record *r, esp_note *out, int max, int 
 	if (asked || lines)
 		return diag_note(out, max, n, ESP_NOTE_INFO, "reset-expected", "%s",
 				 asked ? "the host asked for this reboot" : "the host toggled the reset lines");
+	const boot_state *b = &g->boot;
+	bool writing = g->begin_frame && g->blocks_sent < g->begin_blocks;
+	bool brownout = b->brownout_msg_frame > b->prev_boot_frame || b->brownout_frame == r->frame;
+	if (!g->awaiting && !writing && !brownout)
+		return diag_note(out, max, n, ESP_NOTE_INFO, "reset-idle",
+				 "the chip rebooted with no request waiting and no write in progress: a new session, "
+				 "or the reset button");
 	if (!g->reset_frame) {
 		g->reset_frame = r->frame;
 		g->reset_ts = r->ts_ns;

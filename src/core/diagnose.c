@@ -305,7 +305,7 @@ static void writes(esp_diag *g, const esp_summary *s)
 		add(g, F_TIMEOUT, ESP_SEV_ERROR, "%llu request(s) got no answer; first %s, given up after %.0f ms while the chip sent %s",
 		    (unsigned long long)g->ev[F_TIMEOUT].count, g->first_timeout_op ? g->first_timeout_op : "?",
 		    g->first_timeout_ms, g->first_timeout_instead);
-	if (g->ev[F_CHIP_RESET].count) {
+	if (g->ev[F_CHIP_RESET].count && g->reset_frame) {
 		boot_state *b = &g->boot;
 		char during[96] = "";
 		if (g->reset_during_write)

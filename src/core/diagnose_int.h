@@ -48,6 +48,7 @@ typedef struct {
 	bool overflow;
 	/* per boot: the latest banner */
 	uint64_t boot_frame;   /* last "rst:" / "rst cause:" line */
+	uint64_t prev_boot_frame; /* the one before it */
 	int reset_cause;       /* -1 unknown */
 	char reset_name[40];
 	int boot_mode;         /* strap value, -1 unknown */
@@ -120,6 +121,7 @@ struct esp_diag {
 	uint32_t fail_seq, fail_blocks, fail_offset; /* where the first failure hit */
 
 	/* pending requests seen, to say what came instead of an answer */
+	uint64_t awaiting;           /* the request waiting for its answer, 0 if none */
 	uint64_t last_cmd_frame;
 	uint64_t instead_raw, instead_frames;
 

@@ -376,6 +376,30 @@ static void test_begin_size_and_read_ack(void)
 	esp_pipeline_free(p);
 }
 
+static void test_reboots(void)
+{
+	const char *banner = "ets Jul 29 2019 12:21:46\r\nrst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1))\r\n";
+	/* idle between two sessions: not a fault */
+	esp_pipeline *p = start(115200);
+	sync_ok(p, 0);
+	bytes(p, 100, ESP_DIR_C2H, (const uint8_t *)banner, strlen(banner));
+	sync_ok(p, 200);
+	esp_pipeline_finish(p, 300 * 1000000ull);
+	CHECK(!finding(p, "chip-reset"));
+	esp_pipeline_free(p);
+	/* while a request waits for its answer: the session died */
+	p = start(115200);
+	sync_ok(p, 0);
+	uint8_t r[4] = {0, 0x10, 0, 0x40};
+	cmd(p, 10, ESP_READ_REG, r, 4, 0);                 /* 3 */
+	bytes(p, 20, ESP_DIR_C2H, (const uint8_t *)banner, strlen(banner));
+	esp_pipeline_finish(p, 5000 * 1000000ull);
+	const esp_finding *f = finding(p, "chip-reset");
+	CHECK(f && f->severity == ESP_SEV_ERROR && has_frame(f, 3) && strstr(f->summary, "POWERON_RESET"));
+	CHECK(!finding(p, "timeout")); /* the reboot explains the missing answer */
+	esp_pipeline_free(p);
+}
+
 static void test_reset(void)
 {
 	/* the same session reset: findings are gone */
@@ -413,6 +437,7 @@ int main(void)
 	test_flasher_message();
 	test_bounded();
 	test_begin_size_and_read_ack();
+	test_reboots();
 	test_reset();
-	CHECK_DONE(47);
+	CHECK_DONE(50);
 }
