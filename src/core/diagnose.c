@@ -245,10 +245,14 @@ static void baud(esp_diag *g)
 	if (!g->ev[F_BAUD_MISMATCH].count)
 		return;
 	bool recovered = g->last_answer_frame > g->mismatch_frame;
-	char fit[96] = "";
-	if (b->garbage_fit)
-		snprintf(fit, sizeof fit, "; the garbage reads as text at %u baud (port at %u, ratio %.3f)", b->garbage_fit,
-			 b->garbage_read_at, (double)b->garbage_fit / (double)b->garbage_read_at);
+	char fit[160] = "";
+	if (b->garbage_fit) {
+		double ratio = (double)b->garbage_fit / (double)b->garbage_read_at;
+		/* 26/40: a ROM timing its UART from a 26 MHz crystal where 40 MHz was assumed, or back */
+		bool xtal = (ratio > 0.64 && ratio < 0.66) || (ratio > 1.52 && ratio < 1.56);
+		snprintf(fit, sizeof fit, "; the garbage reads as text at %u baud (port at %u, ratio %.3f%s)", b->garbage_fit,
+			 b->garbage_read_at, ratio, xtal ? ", that of a 26 MHz to a 40 MHz crystal" : "");
+	}
 	if (g->mismatch_host_other || g->after_change_timeouts)
 		diag_ev(g, F_BAUD_MISMATCH, g->baud_ack_frame); /* the acknowledged change itself */
 	if (g->mismatch_host_other) {
@@ -300,6 +304,21 @@ static void writes(esp_diag *g, const esp_summary *s)
 		else
 			add(g, F_WRITE_FAILED, ESP_SEV_ERROR, "data blocks were answered with errors or not at all (%llu)",
 			    (unsigned long long)g->ev[F_WRITE_FAILED].count);
+	}
+	/* a write that simply stops: the flasher or the capture ended in the middle */
+	for (size_t i = 0; s && s->regions && i < s->n_regions && !g->ev[F_WRITE_FAILED].count && !g->reset_frame; i++) {
+		const esp_region *rg = &s->regions[i];
+		if (rg->blocks_announced && rg->blocks_seen < rg->blocks_announced) {
+			g->ev[F_WRITE_FAILED].count++;
+			esp_finding *f = add(g, F_WRITE_FAILED, ESP_SEV_WARNING,
+					     "the write at 0x%08x stopped after %u of %u blocks (%u%%): the flasher or the "
+					     "capture ended there",
+					     rg->offset, rg->blocks_seen, rg->blocks_announced,
+					     rg->blocks_seen * 100 / rg->blocks_announced);
+			add_frame(f, rg->first_frame);
+			add_frame(f, rg->last_frame);
+			break;
+		}
 	}
 	if (g->ev[F_TIMEOUT].count)
 		add(g, F_TIMEOUT, ESP_SEV_ERROR, "%llu request(s) got no answer; first %s, given up after %.0f ms while the chip sent %s",
