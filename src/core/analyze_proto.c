@@ -27,6 +27,9 @@ static int checksum(esp_diag *g, const esp_record *r, esp_note *out, int max, in
 	g->data_last_ck_frame = r->frame;
 	if (g->data_last_ck_ok)
 		return n;
+	if (r->unit && (r->unit->flags & (ESP_UF_UNTERMINATED | ESP_UF_TRUNCATED)))
+		return diag_note(out, max, n, ESP_NOTE_INFO, "checksum-cause",
+				 "the frame was cut short (end of input or length limit): its checksum cannot be judged");
 	diag_ev(g, F_CHECKSUM, r->frame);
 	if (!frame_intact(r)) {
 		g->ck_line++;
