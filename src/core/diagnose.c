@@ -317,6 +317,8 @@ static void writes(esp_diag *g, const esp_summary *s)
 					     rg->blocks_seen * 100 / rg->blocks_announced);
 			add_frame(f, rg->first_frame);
 			add_frame(f, rg->last_frame);
+			f->remedy = "Read the flasher's own output: it stopped sending here; a crash, a cut cable or a "
+				    "capture stopped too early are the usual causes.";
 			break;
 		}
 	}
