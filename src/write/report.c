@@ -119,7 +119,8 @@ static void timeline(esp_report *rep, const esp_record *r)
 	} else if (r->type == ESP_REC_RESPONSE && rg && rg->u < MAX_REGIONS && rep->rt[rg->u].seen &&
 		   r->opcode != ESP_SPI_FLASH_MD5) {
 		rep->rt[rg->u].last_ts = r->ts_ns;
-	} else if (r->type == ESP_REC_COMMAND && rg && rg->u < MAX_REGIONS && rep->rt[rg->u].seen) {
+	} else if (r->type == ESP_REC_COMMAND && rg && rg->u < MAX_REGIONS && rep->rt[rg->u].seen &&
+		   r->opcode != ESP_SPI_FLASH_MD5) {
 		rep->rt[rg->u].last_ts = r->ts_ns;
 	} else if (r->type == ESP_REC_RESPONSE && r->reply_to && r->opcode >= 0) {
 		/* a data block's answer ends the time its region took */
@@ -326,7 +327,7 @@ void esp_report_write(const esp_report *rep, FILE *f, const esp_report_info *in,
 
 	fprintf(f, "\n### Findings\n\n");
 	if (!s->n_findings)
-		fprintf(f, "None: nothing in this capture points at a problem.\n");
+		fprintf(f, "None: nothing in this capture points at a problem.\n\n");
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const esp_finding *fd = &s->findings[i];
 		fprintf(f, "#### %s: `%s`\n\n%s.\n\n**Remedy:** %s\n\n", esp_severity_name(fd->severity), fd->code, fd->summary,
