@@ -3,7 +3,6 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
-#include <string.h>
 
 _Static_assert(ESP_EV_BAUD + 1 == (int)ESP_UNIT_BAUD && ESP_EV_MODEM + 1 == (int)ESP_UNIT_MODEM &&
 		       ESP_EV_BREAK + 1 == (int)ESP_UNIT_BREAK &&

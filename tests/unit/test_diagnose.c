@@ -400,6 +400,28 @@ static void test_reboots(void)
 	esp_pipeline_free(p);
 }
 
+static void test_boot_lines(void)
+{
+	esp_pipeline *p = start(74880);
+	/* ESP8266 banner, split across two chunks in the middle of a line */
+	const char *a = "\r\n ets Jan  8 2013,rst cause:2, boot mo", *b = "de:(3,6)\r\n\r\nflash read err, 0\r\n";
+	bytes(p, 0, ESP_DIR_C2H, (const uint8_t *)a, strlen(a));
+	bytes(p, 5, ESP_DIR_C2H, (const uint8_t *)b, strlen(b));
+	const char *c = "Brownout detector was triggered\r\n";
+	bytes(p, 50, ESP_DIR_C2H, (const uint8_t *)c, strlen(c));
+	esp_pipeline_finish(p, 100 * 1000000ull);
+	bool reset = false, read_err = false, brown = false;
+	for (int i = 0; i < n_notes; i++) {
+		reset |= strstr(notes[i], ":boot-reset") != NULL;
+		read_err |= strstr(notes[i], ":boot-flash-read-error") != NULL;
+		brown |= strstr(notes[i], ":boot-brownout") != NULL;
+	}
+	CHECK(reset && read_err && brown);
+	/* nothing was written in this session: no spi-pins, no chip-reset (no session to cut) */
+	CHECK(!finding(p, "spi-pins") && !finding(p, "chip-reset"));
+	esp_pipeline_free(p);
+}
+
 static void test_reset(void)
 {
 	/* the same session reset: findings are gone */
@@ -438,6 +460,7 @@ int main(void)
 	test_bounded();
 	test_begin_size_and_read_ack();
 	test_reboots();
+	test_boot_lines();
 	test_reset();
-	CHECK_DONE(50);
+	CHECK_DONE(52);
 }
