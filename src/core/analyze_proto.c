@@ -167,8 +167,10 @@ static int command(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 	if (g->baud_ack_frame && !g->baud_host_followed && u) {
 		if (u->baud == g->baud_acked_rate)
 			g->baud_host_followed = true;
-		else if (u->baud && !g->baud_early_frame)
+		else if (u->baud && !g->baud_early_frame) {
 			g->baud_early_frame = r->frame;
+			g->baud_stayed_rate = u->baud;
+		}
 	}
 	if (op_is(r, "READ_FLASH_ACK")) {
 		g->rf_in_flight = 0;

@@ -242,6 +242,13 @@ static void connection(esp_diag *g)
 static void baud(esp_diag *g)
 {
 	boot_state *b = &g->boot;
+	/* the host kept sending at its old rate after the chip switched, and never followed */
+	bool host_stayed = g->baud_ack_frame && !g->baud_host_followed && g->baud_early_frame;
+	if (host_stayed) {
+		diag_ev(g, F_BAUD_MISMATCH, g->baud_early_frame);
+		if (!g->mismatch_frame)
+			g->mismatch_frame = g->baud_early_frame;
+	}
 	if (!g->ev[F_BAUD_MISMATCH].count)
 		return;
 	bool recovered = g->last_answer_frame > g->mismatch_frame;
@@ -253,9 +260,13 @@ static void baud(esp_diag *g)
 		snprintf(fit, sizeof fit, "; the garbage reads as text at %u baud (port at %u, ratio %.3f%s)", b->garbage_fit,
 			 b->garbage_read_at, ratio, xtal ? ", that of a 26 MHz to a 40 MHz crystal" : "");
 	}
-	if (g->mismatch_host_other || g->after_change_timeouts)
+	if (g->mismatch_host_other || g->after_change_timeouts || host_stayed)
 		diag_ev(g, F_BAUD_MISMATCH, g->baud_ack_frame); /* the acknowledged change itself */
-	if (g->mismatch_host_other) {
+	if (host_stayed) {
+		add(g, F_BAUD_MISMATCH, recovered ? ESP_SEV_WARNING : ESP_SEV_ERROR,
+		    "the chip acknowledged %u baud but the host port stayed at %u%s", g->baud_acked_rate,
+		    g->baud_stayed_rate, fit);
+	} else if (g->mismatch_host_other) {
 		add(g, F_BAUD_MISMATCH, recovered ? ESP_SEV_WARNING : ESP_SEV_ERROR,
 		    "the chip acknowledged %u baud but the host port went to %u%s", g->baud_acked_rate,
 		    g->mismatch_host_rate, fit);

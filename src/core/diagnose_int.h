@@ -93,6 +93,7 @@ struct esp_diag {
 	uint32_t baud_acked_rate;
 	bool baud_host_followed;
 	uint64_t baud_early_frame;   /* host frame between the ack and the host's own change */
+	uint32_t baud_stayed_rate;   /* the rate that frame went out at */
 	uint64_t after_change_timeouts, after_change_answers;
 	uint64_t mismatch_frame;     /* first sign the two sides disagree */
 	bool mismatch_host_other;

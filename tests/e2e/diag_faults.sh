@@ -90,6 +90,21 @@ for chip in esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c6; do
 done
 check "clean esp8266: its 74880-baud boot log read at 115200 is recognised, as info" \
 	grep -q '"severity":"info","frames":\[[0-9, ]*\],"summary":"[0-9]* bytes of chip output read at 115200 baud are the ROM.s boot log at 74880' "$WORK/clean_esp8266.diag"
+case_run clean_fast esp32 -- --baud 921600 write 0x1000="$WORK/s/bl.bin" verify
+check "clean write at 921600: no error or warning finding" sh -c "! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/clean_fast.diag'"
+# the same through the live proxy, which records the host's own rate changes
+start_sim livefast --chip esp32
+"$ESPTAP" proxy --port "$WORK/tty.livefast" --link "$WORK/esp.fast" -q -w "$WORK/fast.pcapng" >"$WORK/fast.proxylog" 2>&1 &
+FAST_PID=$!
+SIM_PIDS="$SIM_PIDS $FAST_PID"
+i=0
+while [ ! -L "$WORK/esp.fast" ] && [ $i -lt 400 ]; do i=$((i + 1)); sleep 0.05; done
+node "$E2E/flasher.mjs" --port "$WORK/esp.fast" --baud 921600 write 0x1000="$WORK/s/bl.bin" verify >"$WORK/fast.out" 2>&1
+stop_pid "$FAST_PID" TERM
+stop_sim livefast
+"$ESPTAP" diagnose --json "$WORK/fast.pcapng" >"$WORK/fast.diag"
+check "live proxy capture at 921600: baud events seen, no error or warning finding" \
+	sh -c "'$ESPTAP' decode '$WORK/fast.pcapng' | grep -q 'baud 921600' && ! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/fast.diag'"
 case_run clean_nostub esp32 -- --no-stub --no-compress write 0x1000="$WORK/s/bl.bin" verify
 check "clean ROM-only write: no error or warning finding" sh -c "! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/clean_nostub.diag'"
-finish 27
+finish 29

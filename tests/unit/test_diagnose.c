@@ -278,6 +278,25 @@ static void test_baud_and_attach_args(void)
 	esp_pipeline_free(p);
 }
 
+static void test_host_rate_unchanged(void)
+{
+	esp_pipeline *p = start(115200);
+	sync_ok(p, 0);
+	uint8_t b[8];
+	put32(b, 460800);
+	put32(b + 4, 0);
+	cmd(p, 20, ESP_CHANGE_BAUDRATE, b, 8, 0);          /* 3 */
+	rom_reply(p, 21, ESP_CHANGE_BAUDRATE, 0, -1);      /* 4 */
+	uint8_t r[4] = {0, 0x10, 0, 0x40};
+	cmd(p, 100, ESP_READ_REG, r, 4, 0);                /* 5: still at 115200, never answered */
+	esp_pipeline_finish(p, 5000 * 1000000ull);
+	const esp_finding *f = finding(p, "baud-mismatch");
+	CHECK(f && f->severity == ESP_SEV_ERROR && has_frame(f, 4) && has_frame(f, 5));
+	CHECK(f && strstr(f->summary, "stayed at 115200"));
+	CHECK(!finding(p, "host-early-data"));
+	esp_pipeline_free(p);
+}
+
 static void test_host_no_wait_and_timeout(void)
 {
 	esp_pipeline *p = start(115200);
@@ -455,6 +474,7 @@ int main(void)
 	test_retry_is_not_a_mistake();
 	test_baud_and_attach_args();
 	test_host_no_wait_and_timeout();
+	test_host_rate_unchanged();
 	test_no_sync_and_boot_log();
 	test_flasher_message();
 	test_bounded();
@@ -462,5 +482,5 @@ int main(void)
 	test_reboots();
 	test_boot_lines();
 	test_reset();
-	CHECK_DONE(52);
+	CHECK_DONE(55);
 }
