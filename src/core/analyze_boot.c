@@ -123,6 +123,7 @@ static int parse_line(esp_diag *g, const char *s, uint64_t frame, esp_note *out,
 			paren(q, mode, sizeof mode);
 		}
 		b->boots++;
+		b->banner_pending = true;
 		b->prev_boot_frame = b->boot_frame;
 		b->boot_frame = frame;
 		b->download = find(mode, "DOWNLOAD") != NULL;
@@ -152,6 +153,7 @@ static int parse_line(esp_diag *g, const char *s, uint64_t frame, esp_note *out,
 		const char *q = find(s, "boot mode:(");
 		b->boot_mode = q ? atoi(q + 11) : -1;
 		b->boots++;
+		b->banner_pending = true;
 		b->prev_boot_frame = b->boot_frame;
 		b->boot_frame = frame;
 		b->download = b->boot_mode == 1;
@@ -174,6 +176,7 @@ static int parse_line(esp_diag *g, const char *s, uint64_t frame, esp_note *out,
 	if (find(s, "Brownout detector was triggered")) {
 		b->brownout = true;
 		b->brownout_msg_frame = frame;
+		b->banner_pending = true;
 		return diag_note(out, max, n, ESP_NOTE_WARNING, "boot-brownout",
 				 "the supply voltage dropped below the brownout threshold: the chip resets");
 	}

@@ -354,7 +354,7 @@ static int timeout(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 	for (int i = 0; i < r->n_notes; i++)
 		if (r->notes[i].code && !strcmp(r->notes[i].code, "timeout"))
 			tn = &r->notes[i];
-	bool rebooted = tn && strstr(tn->text, "the chip rebooted");
+	bool rebooted = (tn && strstr(tn->text, "the chip rebooted")) || (g->reset_frame && g->reset_frame > r->frame);
 	if (r->frame == g->awaiting)
 		g->awaiting = 0;
 	if (r->opcode == ESP_SYNC)
@@ -508,10 +508,18 @@ int diag_proto(esp_diag *g, const esp_record *r, esp_note *out, int max, int n)
 			g->c2h_units++;
 			g->instead_raw++;
 		}
-		for (int i = 0; i < r->n_notes; i++)
-			if (r->notes[i].code && !strcmp(r->notes[i].code, "chip-reboot") &&
-			    r->notes[i].level == ESP_NOTE_WARNING)
+		{
+			/* the decoder's banner check, or the console parser's (a banner
+			 * split across runs, or only the brownout line left: a flasher
+			 * that flushes its input keeps no more) */
+			bool banner = g->boot.banner_pending;
+			g->boot.banner_pending = false;
+			for (int i = 0; i < r->n_notes; i++)
+				banner |= r->notes[i].code && !strcmp(r->notes[i].code, "chip-reboot") &&
+					  r->notes[i].level == ESP_NOTE_WARNING;
+			if (banner && (g->frames_c2h || g->sync_cmds))
 				n = reboot(g, r, out, max, n);
+		}
 		return n;
 	}
 	return n;

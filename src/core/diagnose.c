@@ -343,9 +343,13 @@ static void writes(esp_diag *g, const esp_summary *s)
 		if (g->reset_during_write)
 			snprintf(during, sizeof during, " during the write at 0x%08x (%u of %u blocks sent)",
 				 g->reset_write_offset, g->reset_blocks_sent, g->reset_blocks);
-		esp_finding *f = add(g, F_CHIP_RESET, ESP_SEV_ERROR, "the chip rebooted mid-session%s; reset cause %s%s", during,
-				     b->reset_name[0] ? b->reset_name : "unknown",
-				     b->brownout ? ": a brownout, the supply voltage dropped" : "");
+		char cause[80];
+		snprintf(cause, sizeof cause, "%s%s", b->reset_name[0] ? "reset cause " : "",
+			 b->reset_name[0] ? b->reset_name : b->brownout ? "" : "reset cause not seen");
+		esp_finding *f = add(g, F_CHIP_RESET, ESP_SEV_ERROR, "the chip rebooted mid-session%s; %s%s", during, cause,
+				     !b->brownout	  ? ""
+				     : b->reset_name[0] ? ": a brownout, the supply voltage dropped"
+							: "the chip reported a brownout: the supply voltage dropped");
 		add_frame(f, b->brownout_msg_frame);
 		add_frame(f, b->brownout_frame);
 		if (!b->brownout)

@@ -68,6 +68,7 @@ typedef struct {
 	size_t garbage_best;
 	uint64_t text_frames;    /* raw chip runs that were text */
 	uint64_t boots;          /* banners seen */
+	bool banner_pending;     /* a reset line or brownout line just parsed */
 } boot_state;
 
 struct esp_diag {

@@ -66,6 +66,14 @@ expect crash early-crash error "text:Guru Meditation"
 case_run vfail esp32 --fault corrupt:SPI_FLASH_MD5:1 -- write 0x8000="$WORK/s/pt.bin" verify
 expect vfail verify-failed error verify0
 
+# The same from esptool-js's own --trace log instead of the simulator's capture.
+start_sim jtrace --chip esp32 --fault brownout:FLASH_DEFL_DATA:2
+flash jtrace --trace write 0x10000="$WORK/s/app.bin"
+stop_sim jtrace
+"$ESPTAP" decode -q -j "$WORK/jtrace.trace" "$WORK/jtrace.out"
+"$ESPTAP" diagnose --json "$WORK/jtrace.out" >"$WORK/jtrace.diag"
+expect jtrace chip-reset error "text:Brownout detector"
+
 # A live verb prints the findings when the session ends: the proxy between esptool-js and a sim
 # that never answers SPI_FLASH_MD5, stopped after the flasher gave up.
 start_sim livesim --chip esp32 --fault drop:SPI_FLASH_MD5:1
@@ -75,10 +83,13 @@ SIM_PIDS="$SIM_PIDS $LIVE_PID"
 i=0
 while [ ! -L "$WORK/esp.live" ] && [ $i -lt 400 ]; do i=$((i + 1)); sleep 0.05; done
 node "$E2E/flasher.mjs" --port "$WORK/esp.live" write 0x8000="$WORK/s/pt.bin" verify >"$WORK/live.out" 2>&1
+# the flasher gives up at its 3 s limit, as measured on its side; let the proxy's clock pass it too
+sleep 0.5
 stop_pid "$LIVE_PID" TERM
 stop_sim livesim
 check "live proxy: prints the timeout finding and its remedy at the end" \
-	sh -c "grep -q -- '-- error timeout: 1 request(s) got no answer; first SPI_FLASH_MD5' '$WORK/live.proxylog' && grep -q 'remedy: ' '$WORK/live.proxylog'"
+	sh -c "grep -q -- '-- error timeout: 1 request(s) got no answer; first SPI_FLASH_MD5' '$WORK/live.proxylog' && grep -q 'remedy: ' '$WORK/live.proxylog'" ||
+	{ tail -5 "$WORK/live.proxylog"; tail -3 "$WORK/live.out"; }
 
 # Clean sessions: no error or warning finding, exit 0.
 for chip in esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c6; do
@@ -107,4 +118,4 @@ check "live proxy capture at 921600: baud events seen, no error or warning findi
 	sh -c "'$ESPTAP' decode '$WORK/fast.pcapng' | grep -q 'baud 921600' && ! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/fast.diag'"
 case_run clean_nostub esp32 -- --no-stub --no-compress write 0x1000="$WORK/s/bl.bin" verify
 check "clean ROM-only write: no error or warning finding" sh -c "! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/clean_nostub.diag'"
-finish 29
+finish 30
