@@ -8,6 +8,14 @@ static bool is_flash_data(int op) { return op == ESP_FLASH_DATA || op == ESP_FLA
 
 static bool op_is(const esp_record *r, const char *name) { return r->op && !strcmp(r->op, name); }
 
+/* Rates within 5% are the same: esptool scales the ESP32 ROM's new rate by the
+ * crystal it measured, and UARTs tolerate a few percent. */
+static bool same_rate(uint32_t a, uint32_t b)
+{
+	uint64_t d = a > b ? a - b : b - a;
+	return d * 20 <= (uint64_t)b;
+}
+
 /* ---- data commands ------------------------------------------------------ */
 
 /* The frame reached us whole: no escape error, no cut, sizes add up. Only
@@ -165,7 +173,7 @@ static int command(esp_diag *g, const esp_record *r, esp_note *out, int max, int
 	g->last_cmd_frame = r->frame;
 	/* the host after an acknowledged baud change */
 	if (g->baud_ack_frame && !g->baud_host_followed && u) {
-		if (u->baud == g->baud_acked_rate)
+		if (same_rate(u->baud, g->baud_acked_rate))
 			g->baud_host_followed = true;
 		else if (u->baud && !g->baud_early_frame) {
 			g->baud_early_frame = r->frame;
@@ -419,7 +427,7 @@ static int event(esp_diag *g, const esp_record *r, esp_note *out, int max, int n
 		g->host_rate = u->value;
 		if (!g->baud_ack_frame || g->baud_host_followed)
 			return n;
-		if (u->value == g->baud_acked_rate) {
+		if (same_rate(u->value, g->baud_acked_rate)) {
 			g->baud_host_followed = true;
 			if (g->baud_early_frame) {
 				diag_ev(g, F_HOST_EARLY_DATA, g->baud_early_frame);
