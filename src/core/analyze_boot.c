@@ -1,90 +1,16 @@
-/* analyze_boot.c: the chip's console output: boot banner lines parsed into reset cause and boot mode, bootloader and application messages, and the rate that garbage fits. */
+/* analyze_boot.c: the chip's console output: boot banner lines parsed into reset cause and boot mode, bootloader and application messages; garbage handed to the rate estimate. */
 #include "core/diagnose_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/uart.h"
 
 void diag_boot_reset(boot_state *b)
 {
 	memset(b, 0, sizeof *b);
 	b->reset_cause = -1;
 	b->boot_mode = -1;
-}
-
-/* ---- the rate garbage fits ---------------------------------------------- */
-
-static const uint32_t rates[] = {9600, 19200, 38400, 57600, 74880, 115200, 230400, 460800, 921600, 1500000, 2000000};
-
-/* Analysis by synthesis: look for text that, sent at rate r and read at
- * the port's rate with the simulator's 8N1 model, gives exactly the bytes
- * seen. A depth-first search over printable characters, pruned as soon as
- * the bytes it would produce part from those seen; a work budget bounds it. */
-typedef struct {
-	const uint8_t *seen;
-	size_t n;            /* bytes to explain */
-	uint32_t rate, port;
-	uint8_t text[96];
-	uint8_t out[192];
-	long budget;
-} fit_search;
-
-static const char fit_alphabet[] = " etaoinsrhldcumfpgwybvkxjqzETAOINSRHLDCUMFPGWYBVKXJQZ0123456789\r\n:,.()_-=/'!*#@[]<>+;";
-
-/* 1: the text so far explains all the bytes; 0: consistent so far; -1: parted */
-static int fit_check(fit_search *f, size_t k)
-{
-	f->budget--;
-	size_t m = esp_uart_resample(f->text, k, f->rate, f->port, f->out, sizeof f->out);
-	/* the last byte out may still change when more text follows */
-	size_t firm = m ? m - 1 : 0;
-	for (size_t i = 0; i < firm && i < f->n; i++)
-		if (f->out[i] != f->seen[i])
-			return -1;
-	if (firm > f->n)
-		return -1;
-	/* in the last byte, bits read past the text's end read the idle line (1):
-	 * its 0 bits are final and must be 0 in the byte seen */
-	if (m && m - 1 < f->n && (~f->out[m - 1] & f->seen[m - 1]))
-		return -1;
-	if (m >= f->n && memcmp(f->out, f->seen, f->n) == 0)
-		return 1;
-	return 0;
-}
-
-static bool fit_dfs(fit_search *f, size_t k)
-{
-	if (k >= sizeof f->text || f->budget <= 0)
-		return false;
-	for (const char *c = fit_alphabet; *c && f->budget > 0; c++) {
-		f->text[k] = (uint8_t)*c;
-		int v = fit_check(f, k + 1);
-		if (v > 0 || (v == 0 && fit_dfs(f, k + 1)))
-			return true;
-	}
-	return false;
-}
-
-uint32_t esp_baud_estimate(const uint8_t *p, size_t n, uint32_t read_baud)
-{
-	if (!read_baud || n < 8)
-		return 0;
-	fit_search f;
-	f.seen = p;
-	f.n = n > 24 ? 24 : n;
-	f.port = read_baud;
-	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-		uint32_t r = rates[i];
-		if ((uint64_t)r * 100 >= (uint64_t)read_baud * 97 && (uint64_t)r * 97 <= (uint64_t)read_baud * 100)
-			continue; /* the port's own rate: the bytes would be text already */
-		f.rate = r;
-		f.budget = 20000;
-		if (fit_dfs(&f, 0))
-			return r;
-	}
-	return 0;
 }
 
 /* ---- console lines ------------------------------------------------------ */

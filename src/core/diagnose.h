@@ -10,8 +10,9 @@
  * line buffer for the chip's console text and a few counters. Pure: no I/O.
  * The context owns its findings; pointers returned stay valid until the next
  * esp_diag_reset or esp_diag_free. Analyzers live in analyze_boot.c (console
- * text, baud estimate) and analyze_proto.c (checksums, sequence numbers,
- * timeouts, baud changes, host checks); diagnose.c holds the findings.
+ * text), analyze_baud.c (the rate garbage fits) and analyze_proto.c
+ * (checksums, sequence numbers, timeouts, baud changes, host checks);
+ * diagnose.c holds the findings.
  */
 #ifndef ESPTAP_CORE_DIAGNOSE_H
 #define ESPTAP_CORE_DIAGNOSE_H
@@ -54,9 +55,9 @@ const esp_finding *esp_diag_findings(const esp_diag *g, size_t *n);
 bool esp_diag_has_error(const esp_diag *g);
 const char *esp_severity_name(esp_severity s); /* "info", "warning", "error" */
 
-/* Exposed for tests: the rate among the usual ones that bytes read at
- * `read_baud` were most likely sent at, judged by how much of them becomes
- * printable text when re-read at that rate; 0 when none fits clearly. */
+/* Exposed for tests: the usual rate below `read_baud` at which text, sent
+ * back to back, reads as exactly these bytes at `read_baud` under the 8N1
+ * line model (core/uart.h); 0 when none does (analyze_baud.c). Bounded work. */
 uint32_t esp_baud_estimate(const uint8_t *p, size_t n, uint32_t read_baud);
 
 #endif

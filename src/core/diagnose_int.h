@@ -1,6 +1,7 @@
 /* diagnose_int.h: the diagnosis context, shared by diagnose.c (findings),
- * analyze_boot.c (console text) and analyze_proto.c (frames, timeouts,
- * baud changes, host checks). Internal to src/core. Every field is fixed
+ * analyze_boot.c (console text), analyze_baud.c (rate estimate) and
+ * analyze_proto.c (frames, timeouts, baud changes, host checks). Internal to
+ * src/core. Every field is fixed
  * size: the context never grows with the input.
  */
 #ifndef ESPTAP_CORE_DIAGNOSE_INT_H
