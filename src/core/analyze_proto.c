@@ -1,6 +1,7 @@
 /* analyze_proto.c: analyzers over decoded frames: checksum causes, sequence numbers and retries, timeouts and what came instead, baud changes on both sides, reboots, and the flasher's departures from the protocol. */
 #include "core/diagnose_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -330,6 +331,10 @@ static int response(esp_diag *g, const esp_record *r, esp_note *out, int max, in
 		diag_ev(g, F_VERIFY_FAILED, r->frame);
 	if (diag_has_note(r, "verify-ok"))
 		g->writes_verified++;
+	if (diag_has_note(r, "verify-ok") || diag_has_note(r, "verify-mismatch")) {
+		g->last_verify_frame = r->frame;
+		g->last_verify_ok = diag_has_note(r, "verify-ok");
+	}
 	if (!r->has_status || r->status_ok || !diag_has_note(r, "error-status"))
 		return n;
 	bool data = r->reply_to == g->data_last_frame && is_flash_data(g->data_op);
@@ -457,6 +462,24 @@ static int event(esp_diag *g, const esp_record *r, esp_note *out, int max, int n
 			return diag_note(out, max, n, ESP_NOTE_WARNING, "flasher-message-misleading",
 					 "esptool 3.2 to 5.0 print the ROM's error 0x07 as \"Operation timed out\": it is a "
 					 "checksum error, not a timeout");
+		}
+		/* the flasher's verify against the chip's own answer */
+		const char *fm = strstr(msg, "Flash md5: ");
+		size_t hex = 0;
+		while (fm && isxdigit((unsigned char)fm[11 + hex]))
+			hex++;
+		if (fm && hex == 64) {
+			diag_ev(g, F_HOST_MD5, r->frame);
+			return diag_note(out, max, n, ESP_NOTE_WARNING, "flasher-message-misleading",
+					 "64 hex digits: the flasher hex-encoded the ROM's 32-character hex MD5 once more");
+		}
+		if ((strstr(msg, "MD5 of file does not match") || strstr(msg, "Digest mismatch")) && g->last_verify_frame &&
+		    g->last_verify_ok) {
+			diag_ev(g, F_HOST_MD5, r->frame);
+			return diag_note(out, max, n, ESP_NOTE_WARNING, "flasher-message-misleading",
+					 "the chip's MD5 (frame %llu) matches the data written: the flash is good, the "
+					 "flasher misread the answer",
+					 (unsigned long long)g->last_verify_frame);
 		}
 		if (strstr(msg, "Wrong boot mode detected") || strstr(msg, "Failed to connect"))
 			diag_ev(g, F_NO_SYNC, r->frame);

@@ -27,6 +27,7 @@ static const char *const code_names[F_COUNT] = {
 	[F_HOST_CHANGE_BAUD] = "host-change-baudrate",
 	[F_HOST_EARLY_DATA] = "host-early-data",
 	[F_HOST_READ_ACK] = "host-read-flash-ack",
+	[F_HOST_MD5] = "host-md5",
 };
 
 /* Remedies in our own words; one or two sentences each. */
@@ -65,6 +66,8 @@ static const char *const remedies[F_COUNT] = {
 	[F_HOST_EARLY_DATA] = "After CHANGE_BAUDRATE is acknowledged, change the port's own rate before sending "
 			      "anything else (esptool waits 50 ms).",
 	[F_HOST_READ_ACK] = "Acknowledge each READ_FLASH packet with the total bytes received so far.",
+	[F_HOST_MD5] = "Read the ROM's SPI_FLASH_MD5 answer as 32 ASCII hex digits (the stub sends 16 raw bytes); the "
+		       "flash itself is good.",
 };
 
 const char *esp_severity_name(esp_severity s)
@@ -442,6 +445,9 @@ static void host(esp_diag *g)
 		{F_HOST_CHANGE_BAUD, ESP_SEV_WARNING, "CHANGE_BAUDRATE payload wrong for ROM or stub"},
 		{F_HOST_EARLY_DATA, ESP_SEV_WARNING, "data sent after CHANGE_BAUDRATE before the host changed its own rate"},
 		{F_HOST_READ_ACK, ESP_SEV_WARNING, "READ_FLASH packets acknowledged wrongly or not at all"},
+		{F_HOST_MD5, ESP_SEV_WARNING,
+		 "the flasher reports an MD5 mismatch that the chip's answer does not show: it misreads the MD5 "
+		 "(the ROM answers in 32 hex characters)"},
 	};
 	for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
 		if (g->ev[h[i].c].count)

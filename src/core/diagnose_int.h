@@ -31,6 +31,7 @@ typedef enum {
 	F_HOST_CHANGE_BAUD,
 	F_HOST_EARLY_DATA,
 	F_HOST_READ_ACK,
+	F_HOST_MD5,
 	F_COUNT
 } diag_code;
 
@@ -149,6 +150,8 @@ struct esp_diag {
 
 	uint64_t last_ts;
 	uint64_t writes_verified;     /* regions with verify == 1 */
+	uint64_t last_verify_frame;   /* last SPI_FLASH_MD5 answer compared */
+	bool last_verify_ok;
 	esp_chip chip;                /* as the decoder learnt it */
 	uint64_t last_answer_frame;   /* last OK response paired with a request */
 	uint64_t ck_host, ck_line, ck_chip_line; /* checksum errors by cause */

@@ -4,7 +4,7 @@
   diag_check.py DIAG.json TRACE.jsonl CODE SEVERITY RULE [ALLOW]
 
 The finding CODE must be there with SEVERITY, and its frames must include the frame RULE picks
-from the trace (cmd:OP, timeout:OP, error:OP, text:SUBSTR, verify0, none); every other finding of
+from the trace (cmd:OP, timeout:OP, error:OP, text:SUBSTR, note:SUBSTR, verify0, none); every other finding of
 severity error or warning must be in ALLOW (comma-separated codes). Prints one line; exit 1 on failure.
 """
 import json
@@ -22,6 +22,8 @@ def pick(recs, rule):
         if kind == "error" and t == "response" and r.get("op") == arg and r.get("status") not in (None, "ok"):
             return r["frame"]
         if kind == "text" and t == "raw" and arg in (r.get("text") or ""):
+            return r["frame"]
+        if kind == "note" and t == "event" and arg in (r.get("text") or ""):
             return r["frame"]
         if kind == "verify0" and t == "response" and (r.get("fields") or {}).get("verify") == 0:
             return r["frame"]

@@ -74,6 +74,15 @@ stop_sim jtrace
 "$ESPTAP" diagnose --json "$WORK/jtrace.out" >"$WORK/jtrace.diag"
 expect jtrace chip-reset error "text:Brownout detector"
 
+# A flasher's own mistake, found by a real run: esptool-js 0.7.0 without the stub hex-encodes
+# the ROM's 32-character MD5 answer again and reports a mismatch on a good write.
+start_sim nsjs --chip esp32
+flash nsjs --trace --no-stub --no-compress write 0x1000="$WORK/s/bl.bin" verify
+stop_sim nsjs
+"$ESPTAP" decode -q -j "$WORK/nsjs.trace" "$WORK/nsjs.out"
+"$ESPTAP" diagnose --json "$WORK/nsjs.out" >"$WORK/nsjs.diag"
+expect nsjs host-md5 warning "note:Flash md5"
+
 # A live verb prints the findings when the session ends: the proxy between esptool-js and a sim
 # that never answers SPI_FLASH_MD5, stopped after the flasher gave up.
 start_sim livesim --chip esp32 --fault drop:SPI_FLASH_MD5:1
@@ -118,4 +127,4 @@ check "live proxy capture at 921600: baud events seen, no error or warning findi
 	sh -c "'$ESPTAP' decode '$WORK/fast.pcapng' | grep -q 'baud 921600' && ! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/fast.diag'"
 case_run clean_nostub esp32 -- --no-stub --no-compress write 0x1000="$WORK/s/bl.bin" verify
 check "clean ROM-only write: no error or warning finding" sh -c "! grep -Eq '\"severity\":\"(error|warning)\"' '$WORK/clean_nostub.diag'"
-finish 30
+finish 31
