@@ -361,6 +361,17 @@ static void test_flasher_message(void)
 	CHECK(c && has_frame(c, 3) && strstr(c->summary, "calls it a timeout"));
 	CHECK(!finding(p, "timeout"));
 	esp_pipeline_free(p);
+
+	/* a flasher printing the ROM's hex MD5 hex-encoded again */
+	p = start(115200);
+	sync_ok(p, 0);
+	const char *md5 = "Flash md5: 3934633166373831386461626666306161336531373863343838613162623161";
+	esp_event e2 = {.ts_ns = 10 * 1000000ull, .kind = ESP_EV_NOTE, .data = (const uint8_t *)md5, .len = strlen(md5)};
+	esp_pipeline_event(p, &e2); /* 3 */
+	esp_pipeline_finish(p, 20 * 1000000ull);
+	const esp_finding *h = finding(p, "host-md5");
+	CHECK(h && h->severity == ESP_SEV_WARNING && has_frame(h, 3));
+	esp_pipeline_free(p);
 }
 
 static void test_bounded(void)
@@ -494,5 +505,5 @@ int main(void)
 	test_reboots();
 	test_boot_lines();
 	test_reset();
-	CHECK_DONE(58);
+	CHECK_DONE(59);
 }
