@@ -25,4 +25,11 @@ for dir in tests/golden/*/; do
 	echo "regen-golden: $c (exit $rc, $(wc -l <"$dir/expected.txt") text lines)"
 	n=$((n + 1))
 done
+# report goldens: tests/golden/report/<case>.args -> <case>.md
+for a in tests/golden/report/*.args; do
+	[ -f "$a" ] || continue
+	# shellcheck disable=SC2046
+	"$ESPTAP" report $(cat "$a") 2>/dev/null | sed 's/| esptap [^ |]* |/| esptap @VERSION@ |/' >"${a%.args}.md"
+	n=$((n + 1))
+done
 echo "regen-golden: $n cases written; review with 'git diff tests/golden'"

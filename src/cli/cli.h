@@ -22,6 +22,8 @@ int cmd_diff(int argc, char **argv);
  * command lines whose first argument extcap_wanted() recognises. */
 int cmd_extcap(int argc, char **argv);
 bool extcap_wanted(const char *arg1);
+int cmd_diagnose(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print "esptap: <formatted error>" on stderr and return its exit code. */
 int cli_fail(const esp_error *e);

@@ -17,6 +17,8 @@ static const struct verb {
 	{"tap", cmd_tap, "passive capture from two adapters on the TX and RX lines"},
 	{"ports", cmd_ports, "list serial ports, their bridge chip and who holds them"},
 	{"diff", cmd_diff, "align two sessions command by command and show where they part"},
+	{"diagnose", cmd_diagnose, "say what went wrong in a capture or trace log, with remedies"},
+	{"report", cmd_report, "Markdown report of a session for a bug tracker (--redact)"},
 	{NULL, NULL, NULL},
 };
 

@@ -70,6 +70,9 @@ typedef struct esp_summary {
 	uint64_t first_frame, last_frame, start_ns; /* one session's span (whole capture: 1, last, 0) */
 	uint64_t bytes_h2c, bytes_c2h;
 	uint64_t duration_ns;
+	/* diagnosis (core/diagnose.h): set by the pipeline when the session ends */
+	const struct esp_finding *findings;
+	size_t n_findings;
 } esp_summary;
 
 /* Bounds that keep memory flat however many sessions a capture holds: the

@@ -21,6 +21,14 @@ struct esp_pipeline {
 	/* The unit being decoded, and whether unit_sink has seen it yet. */
 	const esp_unit *cur;
 	bool cur_sunk;
+	/* analyzers: a record they annotate is copied here with their notes */
+	esp_diag *diag;
+	esp_record rec;
+	esp_summary sum;
+	bool finished;
+	/* the same analyzers over the current session alone, for its summary record */
+	esp_diag *sdiag;
+	esp_summary ssum;
 };
 
 /* The decoder's record callback: the unit goes to the unit sink right before
@@ -32,6 +40,27 @@ static void on_record(const esp_record *r, void *user)
 		p->cur_sunk = true;
 		if (p->o.unit_sink)
 			p->o.unit_sink(r->unit, p->o.user);
+	}
+	if (r->type == ESP_REC_SESSION_END && r->summary) {
+		/* one session of several ended: its own findings, then a fresh start */
+		p->ssum = *r->summary;
+		esp_diag_finish(p->sdiag, &p->ssum);
+		p->ssum.findings = esp_diag_findings(p->sdiag, &p->ssum.n_findings);
+		p->rec = *r;
+		p->rec.summary = &p->ssum;
+		if (p->o.record_sink)
+			p->o.record_sink(&p->rec, p->o.user);
+		esp_diag_reset(p->sdiag);
+		return;
+	}
+	esp_note extra[ESP_REC_MAX_NOTES], ignored[ESP_REC_MAX_NOTES];
+	esp_diag_record(p->sdiag, r, ignored, ESP_REC_MAX_NOTES);
+	int k = esp_diag_record(p->diag, r, extra, ESP_REC_MAX_NOTES);
+	if (k > 0) {
+		p->rec = *r;
+		for (int i = 0; i < k && p->rec.n_notes < ESP_REC_MAX_NOTES; i++)
+			p->rec.notes[p->rec.n_notes++] = extra[i];
+		r = &p->rec;
 	}
 	if (p->o.record_sink)
 		p->o.record_sink(r, p->o.user);
@@ -67,7 +96,9 @@ esp_pipeline *esp_pipeline_new(const esp_pipeline_opts *o)
 	p->slip[0] = esp_slip_new(ESP_DIR_H2C, o->max_frame, on_slip_unit, p);
 	p->slip[1] = esp_slip_new(ESP_DIR_C2H, o->max_frame, on_slip_unit, p);
 	p->dec = esp_decoder_new(&o->decoder, on_record, p);
-	if (!p->slip[0] || !p->slip[1] || !p->dec) {
+	p->diag = esp_diag_new();
+	p->sdiag = esp_diag_new();
+	if (!p->slip[0] || !p->slip[1] || !p->dec || !p->diag || !p->sdiag) {
 		esp_pipeline_free(p);
 		return NULL;
 	}
@@ -82,6 +113,8 @@ void esp_pipeline_free(esp_pipeline *p)
 	esp_slip_free(p->slip[1]);
 	if (p->dec)
 		esp_decoder_free(p->dec);
+	esp_diag_free(p->diag);
+	esp_diag_free(p->sdiag);
 	free(p);
 }
 
@@ -143,9 +176,18 @@ void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns)
 	esp_slip_flush(p->slip[0], ts_ns);
 	esp_slip_flush(p->slip[1], ts_ns);
 	esp_decoder_finish(p->dec, ts_ns);
+	p->sum = *esp_decoder_summary(p->dec);
+	esp_diag_finish(p->diag, &p->sum);
+	p->sum.findings = esp_diag_findings(p->diag, &p->sum.n_findings);
+	p->finished = true;
 }
 
-const esp_summary *esp_pipeline_summary(const esp_pipeline *p) { return esp_decoder_summary(p->dec); }
+const esp_summary *esp_pipeline_summary(const esp_pipeline *p)
+{
+	return p->finished ? &p->sum : esp_decoder_summary(p->dec);
+}
+
+const esp_diag *esp_pipeline_diag(const esp_pipeline *p) { return p->diag; }
 
 void esp_pipeline_idle(esp_pipeline *p, uint64_t now_ns, uint64_t max_age_ns)
 {

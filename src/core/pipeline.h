@@ -2,11 +2,14 @@
  * decoder, numbers units in the order they complete (their pcapng packet
  * number), tracks the baud and modem lines in force, and hands every unit to
  * an optional unit sink (the pcapng writer) before its record goes to the
- * record sink (JSON, text, live view). Pure: no I/O.
+ * record sink (JSON, text, live view). Between the decoder and the record
+ * sink run the analyzers (core/diagnose.h): their notes are added to the
+ * record, and at the end their findings go into the summary. Pure: no I/O.
  */
 #ifndef ESPTAP_CORE_PIPELINE_H
 #define ESPTAP_CORE_PIPELINE_H
 
+#include "core/diagnose.h"
 #include "core/esp_decode.h"
 #include "core/slip.h"
 
@@ -33,6 +36,9 @@ void esp_pipeline_unit(esp_pipeline *p, const esp_unit *u);
  * progress are never cut. */
 void esp_pipeline_idle(esp_pipeline *p, uint64_t now_ns, uint64_t max_age_ns);
 void esp_pipeline_finish(esp_pipeline *p, uint64_t ts_ns);
+/* The decoder's summary; after esp_pipeline_finish with the findings in it. */
 const esp_summary *esp_pipeline_summary(const esp_pipeline *p);
+/* The analyzers' state: findings after esp_pipeline_finish. */
+const esp_diag *esp_pipeline_diag(const esp_pipeline *p);
 
 #endif

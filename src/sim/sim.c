@@ -321,7 +321,7 @@ static void flash_boot_log(esp_sim *s, uint64_t t)
 		return;
 	}
 	const char *mname = esp_flash_mode_name(mode);
-	if (s->o.flash_modes && (!mname || !strcasestr(s->o.flash_modes, mname))) {
+	if (s->spi_pins_busy || (s->o.flash_modes && (!mname || !strcasestr(s->o.flash_modes, mname)))) {
 		/* The module's flash cannot run this mode: reads come back wrong. */
 		snprintf(line, sizeof line, "flash read err, %x\r\nets_main.c 371 \r\n", off);
 		sim_send_text(s, t, line);
@@ -343,6 +343,12 @@ static void flash_boot_log(esp_sim *s, uint64_t t)
 	}
 	snprintf(line, sizeof line, "entry 0x%08x\r\n", entry);
 	sim_send_text(s, t, line);
+	if (s->app_panics) {
+		sim_send_text(s, t + 30 * MS, "I (31) boot: ESP-IDF v5.1 2nd stage bootloader\r\n");
+		sim_send_text(s, t + 60 * MS,
+			      "Guru Meditation Error: Core  0 panic'ed (LoadProhibited). Exception was unhandled.\r\n"
+			      "\r\nBacktrace: 0x400d1234:0x3ffb1f80 0x400d5678:0x3ffb1fa0\r\n\r\nRebooting...\r\n");
+	}
 }
 
 void sim_boot(esp_sim *s, uint8_t rst, bool download, const char *before)

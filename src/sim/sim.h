@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/esp_ops.h"
+#include "core/uart.h"
 
 typedef struct esp_sim esp_sim;
 
@@ -71,10 +72,7 @@ uint64_t esp_sim_commands(const esp_sim *s);
 /* "off", "app", "rom" or "stub": what the chip runs now. */
 const char *esp_sim_mode(const esp_sim *s);
 
-/* What a UART receiving at rate `to` makes of the 8N1 byte stream `in` sent
- * back to back at rate `from` (idle line before and after). Writes at most
- * cap bytes to out and returns how many it wrote. With equal rates out == in. */
-size_t esp_uart_resample(const uint8_t *in, size_t n, uint32_t from, uint32_t to, uint8_t *out, size_t cap);
+/* esp_uart_resample (the 8N1 line model) lives in core/uart.h. */
 
 /* Recording without third-party code: if the SLIP frame wire[0..n) (0xC0 to
  * 0xC0) is a MEM_DATA command, write to out (capacity >= 2*n+16) the same

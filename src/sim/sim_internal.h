@@ -23,6 +23,8 @@ typedef enum {
 	FAULT_BOOT_TO_FLASH,
 	FAULT_IGNORE_BAUD,
 	FAULT_NOISE,
+	FAULT_PANIC,     /* the program in flash crashes right after it starts */
+	FAULT_SPI_PINS,  /* something on the flash pins: flash boot reads fail */
 } sim_fault_kind;
 
 typedef struct {
@@ -100,6 +102,7 @@ struct esp_sim {
 	sim_fault faults[ESP_SIM_MAX_FAULTS];
 	int n_faults;
 	bool boot_to_flash, ignore_baud;
+	bool app_panics, spi_pins_busy;
 	double noise_rate;
 	uint64_t noise_state;
 };

@@ -13,54 +13,9 @@ const char esp_sim_fault_help[] =
 	"  brownout:OP:N      instead of answering the Nth OP, reset with a brownout banner, back to the ROM\n"
 	"  boot-to-flash      never answer SYNC: boot from flash (boot:0x13) and print what the flash holds\n"
 	"  ignore-baud        acknowledge CHANGE_BAUDRATE but keep the old rate (both sides then garble)\n"
-	"  noise:RATE:SEED    flip bits on the line at RATE (e.g. 1e-4) in both directions, PRNG seeded by SEED\n";
-
-/* Line level at time t (units: 1/(from*to) s) of n bytes sent from t=0, one
- * sender bit lasting `tb` units: start bit 0, 8 data bits LSB first, stop 1. */
-static int line_level(const uint8_t *in, size_t n, uint64_t tb, uint64_t t)
-{
-	uint64_t k = t / (10 * tb);
-	if (k >= n)
-		return 1;
-	uint64_t bit = (t % (10 * tb)) / tb;
-	if (bit == 0)
-		return 0;
-	if (bit == 9)
-		return 1;
-	return (in[k] >> (bit - 1)) & 1;
-}
-
-size_t esp_uart_resample(const uint8_t *in, size_t n, uint32_t from, uint32_t to, uint8_t *out, size_t cap)
-{
-	if (!from || !to || from == to) {
-		size_t m = n < cap ? n : cap;
-		memcpy(out, in, m);
-		return m;
-	}
-	/* One unit is 1/(from*to) s: a sender bit lasts `to` units, a receiver bit `from`. */
-	const uint64_t tb = to, rb = from;
-	const uint64_t end = (uint64_t)n * 10 * tb;
-	size_t w = 0;
-	uint64_t t = 0;
-	while (w < cap) {
-		/* Edges fall only on sender bit boundaries: find the next high-to-low one. */
-		uint64_t e = (t + tb - 1) / tb * tb;
-		while (e < end && !(line_level(in, n, tb, e) == 0 && (e == 0 || line_level(in, n, tb, e - 1) == 1)))
-			e += tb;
-		if (e >= end)
-			break;
-		if (line_level(in, n, tb, e + rb / 2) != 0) { /* a glitch, not a start bit */
-			t = e + 1;
-			continue;
-		}
-		uint8_t b = 0;
-		for (int i = 0; i < 8; i++)
-			b |= (uint8_t)(line_level(in, n, tb, e + rb * (uint64_t)(1 + i) + rb / 2) << i);
-		out[w++] = b; /* a framing error (stop bit low) still delivers the byte */
-		t = e + 9 * rb + rb / 2;
-	}
-	return w;
-}
+	"  noise:RATE:SEED    flip bits on the line at RATE (e.g. 1e-4) in both directions, PRNG seeded by SEED\n"
+	"  panic              the program booted from flash crashes at once (Guru Meditation Error)\n"
+	"  spi-pins           something loads the flash pins: booting from flash fails with a flash read error\n";
 
 static uint64_t prng_next(uint64_t *st)
 {
@@ -131,6 +86,10 @@ static esp_status parse_one(const char *spec, sim_fault *f, esp_error *e)
 		f->kind = FAULT_IGNORE_BAUD;
 		return ESP_OK;
 	}
+	if ((!strcmp(k, "panic") || !strcmp(k, "spi-pins")) && np == 1) {
+		f->kind = !strcmp(k, "panic") ? FAULT_PANIC : FAULT_SPI_PINS;
+		return ESP_OK;
+	}
 	if (!strcmp(k, "noise") && np == 3) {
 		char *end;
 		f->kind = FAULT_NOISE;
@@ -189,6 +148,10 @@ esp_status sim_faults_parse(esp_sim *s, esp_error *e)
 			s->boot_to_flash = true;
 		else if (f->kind == FAULT_IGNORE_BAUD)
 			s->ignore_baud = true;
+		else if (f->kind == FAULT_PANIC)
+			s->app_panics = true;
+		else if (f->kind == FAULT_SPI_PINS)
+			s->spi_pins_busy = true;
 		else if (f->kind == FAULT_NOISE) {
 			s->noise_rate = f->rate;
 			s->noise_state = f->seed * 0x9E3779B97F4A7C15ULL + 1; /* never 0: xorshift would stick */

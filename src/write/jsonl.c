@@ -311,7 +311,7 @@ static void summary_body(json_t *o, const esp_summary *s)
 		set(o, "regions", rg);
 		set(o, "regions_total", json_integer((json_int_t)s->regions_total));
 	}
-	set(o, "findings", json_array());
+	set(o, "findings", esp_json_findings(s));
 }
 
 json_t *esp_json_summary(const esp_summary *s, uint64_t records)
@@ -341,6 +341,26 @@ json_t *esp_json_session_summary(const esp_summary *s)
 	set(o, "last_frame", json_integer((json_int_t)s->last_frame));
 	summary_body(o, s);
 	return o;
+}
+
+json_t *esp_json_findings(const esp_summary *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; s && s->findings && i < s->n_findings; i++) {
+		const esp_finding *f = &s->findings[i];
+		json_t *o = json_object();
+		set(o, "code", json_string(f->code));
+		set(o, "severity", json_string(esp_severity_name(f->severity)));
+		json_t *fr = json_array();
+		for (int k = 0; k < f->n_frames; k++)
+			json_array_append_new(fr, json_integer((json_int_t)f->frames[k]));
+		set(o, "frames", fr);
+		set(o, "summary", json_string(f->summary));
+		set(o, "remedy", json_string(f->remedy));
+		set(o, "occurrences", json_integer((json_int_t)f->occurrences));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)

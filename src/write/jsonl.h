@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "core/diagnose.h"
 #include "core/esp_decode.h"
 #include "write/jsonl_rec.h"
 #include "write/sinks.h"
@@ -35,6 +36,9 @@ json_t *esp_json_session(const esp_session_info *si);
 json_t *esp_json_record(const esp_record *r);
 json_t *esp_json_summary(const esp_summary *s, uint64_t records);
 json_t *esp_json_session_summary(const esp_summary *s); /* one session of several */
+/* The summary's findings as an array of {code, severity, frames, summary,
+ * remedy, occurrences}; [] when s is NULL or has none. */
+json_t *esp_json_findings(const esp_summary *s);
 /* One line's text as the file carries it (no newline): o dumped compactly in
  * key order, `t` rewritten with six decimals. Takes the reference to o;
  * the caller frees the string. NULL if out of memory. Records are written

@@ -409,4 +409,22 @@ static void summary_lines(esp_text *t, const esp_summary *s, const char *who)
 	if (s->regions_total > s->n_regions)
 		fprintf(f, "-- (%llu regions written in all; the last %zu are listed)\n",
 			(unsigned long long)s->regions_total, s->n_regions);
+	for (size_t i = 0; s->findings && i < s->n_findings; i++) {
+		const esp_finding *fd = &s->findings[i];
+		char frames[96];
+		esp_text_frames(fd, frames, sizeof frames);
+		const char *fc = !t->colour ? "" : fd->severity == ESP_SEV_ERROR ? C_RED : fd->severity ? C_YELLOW : "";
+		fprintf(f, "-- %s%s %s%s: %s%s\n     remedy: %s\n", fc, esp_severity_name(fd->severity), fd->code,
+			t->colour ? C_RESET : "", fd->summary, frames, fd->remedy);
+	}
+}
+
+void esp_text_frames(const esp_finding *fd, char *buf, size_t n)
+{
+	size_t k = 0;
+	buf[0] = 0;
+	for (int i = 0; i < fd->n_frames && k + 24 < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, "%s%llu", i ? ", " : " (frame ", (unsigned long long)fd->frames[i]);
+	if (fd->n_frames && k + 2 < n)
+		snprintf(buf + k, n - k, ")");
 }

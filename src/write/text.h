@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/diagnose.h"
 #include "core/esp_decode.h"
 #include "write/sinks.h"
 
@@ -24,6 +25,8 @@ void esp_text_record(esp_text *t, const esp_record *r);
 void esp_text_summary(esp_text *t, const esp_summary *s);
 /* One record as a line without colour or newline, into buf (for tests and comments). */
 void esp_text_format(const esp_record *r, char *buf, size_t n);
+/* " (frame 3, 7)" for a finding's frames, "" if it has none. */
+void esp_text_frames(const esp_finding *f, char *buf, size_t n);
 /* The verdict alone: "FLASH_DATA seq 3 checksum bad", used as the pcapng packet comment. */
 void esp_text_verdict(const esp_record *r, char *buf, size_t n);
 

@@ -4,7 +4,9 @@
 //   node flasher.mjs --port PATH [--baud 921600] [--rom-baud 115200] [--before no_reset|default_reset]
 //                    [--no-stub] [--no-compress] [--trace] ACTION...
 //   actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT
-//            | erase-region OFFSET SIZE | erase-all
+//            | erase-region OFFSET SIZE | erase-all | reboot
+//   (reboot: FLASH_END asking for a reboot, esptool-js's flashFinish(true), then
+//   half a second to let the chip's boot log arrive)
 //
 // Prints esptool-js's own messages, then one line per action ("detect: ESP32",
 // "write: 0x1000 ...") and a last line "flasher: OK" (exit 0) or
@@ -18,7 +20,7 @@ function usage(msg) {
   if (msg) console.error(`flasher: ${msg}`);
   console.error(
     "usage: node flasher.mjs --port PATH [--baud N] [--rom-baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] ACTION...\n" +
-      "actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT | erase-region OFFSET SIZE | erase-all",
+      "actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT | erase-region OFFSET SIZE | erase-all | reboot",
   );
   process.exit(2);
 }
@@ -42,7 +44,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--no-stub") opts.stub = false;
   else if (a === "--no-compress") opts.compress = false;
   else if (a === "--trace") opts.trace = true;
-  else if (a === "detect" || a === "verify" || a === "erase-all") actions.push({ kind: a });
+  else if (a === "detect" || a === "verify" || a === "erase-all" || a === "reboot") actions.push({ kind: a });
   else if (a === "write") {
     const files = [];
     while (i + 1 < argv.length && argv[i + 1].includes("=")) {
@@ -121,6 +123,10 @@ async function run() {
         const timeout = loader.timeoutPerMb(loader.ERASE_REGION_TIMEOUT_PER_MB, a.size);
         await loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, undefined, timeout);
         console.log(`erase-region: ${hex(a.offset)} ${a.size} bytes`);
+      } else if (a.kind === "reboot") {
+        await loader.flashFinish(true);
+        await new Promise((r) => setTimeout(r, 500));
+        console.log("reboot: done");
       } else if (a.kind === "erase-all") {
         await loader.eraseFlash();
         console.log("erase-all: done");
