@@ -14,7 +14,8 @@ check "sim --fa" "$(complete_line "$ESPTAP" sim --fa)" "--fault"
 check "proxy --li" "$(complete_line "$ESPTAP" proxy --li)" "--link --linktype"
 check "decode --format VALUE" "$(complete_line "$ESPTAP" decode --format p)" "pcap"
 check "sim --chip VALUE" "$(complete_line "$ESPTAP" sim --chip esp32s)" "esp32s2 esp32s3"
-check "diff verb" "$(complete_line "$ESPTAP" di)" "diff"
+check "diff verb" "$(complete_line "$ESPTAP" dif)" "diff"
+check "di: diagnose and diff" "$(complete_line "$ESPTAP" di)" "diagnose diff"
 check "diff --"  "$(complete_line "$ESPTAP" diff --j)" "--json"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -eq 8 ]
+[ "$fail" -eq 0 ] && [ "$pass" -eq 9 ]
