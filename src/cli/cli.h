@@ -5,6 +5,7 @@
 #define ESPTAP_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cli/exitcodes.h"
@@ -31,5 +32,7 @@ int cli_fail(const esp_error *e);
 int cli_failf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when colour should be used on this stream (a tty, NO_COLOR unset). */
 int cli_use_colour(FILE *f);
+/* --timeout [OP=]MS into the decoder's limits: 0, or the exit status (message printed). */
+int cli_timeout_option(const char *verb, const char *arg, uint32_t per_op[256], uint32_t *all);
 
 #endif

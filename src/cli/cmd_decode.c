@@ -23,6 +23,7 @@ typedef struct {
 	int linktype;
 	int colour; /* -1 auto */
 	esp_chip chip;
+	uint32_t timeout_ms[256], timeout_all_ms;
 } decode_opts;
 
 static void usage(FILE *f)
@@ -47,6 +48,9 @@ static void usage(FILE *f)
 		"      --color WHEN      auto|always|never (default auto: a terminal and NO_COLOR unset)\n"
 		"      --chip NAME       chip hint, e.g. esp32, esp32s3, esp8266 (default: learn it)\n"
 		"      --stub            the capture starts with the stub already running\n"
+		"      --timeout [OP=]MS a request unanswered after MS ms is a timeout: for OP (e.g.\n"
+		"                        FLASH_DATA, repeatable), or for every op (default: esptool's own\n"
+		"                        limits: 3000, SYNC 100, erase 30 s/MB, MD5 8 s/MB, ...)\n"
 		"      --progress        text view as one progress line per flash region (as live verbs)\n"
 		"      --stats           print peak memory and CPU time on stderr at the end\n"
 		"  -h, --help            this help\n\n"
@@ -93,7 +97,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *v)
 /* Returns -1 to go on, otherwise the exit status. */
 static int parse(int argc, char **argv, decode_opts *o)
 {
-	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS, O_TEXT };
+	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS, O_TEXT, O_TIMEOUT };
 	static const struct option lo[] = {
 		{"json", required_argument, NULL, 'j'}, {"write", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, O_FORMAT},
@@ -102,6 +106,7 @@ static int parse(int argc, char **argv, decode_opts *o)
 		{"colour", required_argument, NULL, O_COLOR}, {"chip", required_argument, NULL, O_CHIP},
 		{"stub", no_argument, NULL, O_STUB}, {"stats", no_argument, NULL, O_STATS},
 		{"progress", no_argument, NULL, O_PROGRESS}, {"text", no_argument, NULL, O_TEXT},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -158,6 +163,12 @@ static int parse(int argc, char **argv, decode_opts *o)
 		case O_STATS: o->stats = true; break;
 		case O_PROGRESS: o->progress = true; break;
 		case O_TEXT: o->text = true; break;
+		case O_TIMEOUT: {
+			int rc = cli_timeout_option("decode", optarg, o->timeout_ms, &o->timeout_all_ms);
+			if (rc)
+				return rc;
+			break;
+		}
 		default:
 			if (optopt)
 				return cli_failf(EXIT_USAGE, "decode: option -%c: unknown or missing its value (try --help)", optopt);
@@ -230,12 +241,13 @@ int cmd_decode(int argc, char **argv)
 	}
 
 	esp_pipeline_opts po = {
-		.decoder = {.chip_hint = o.chip, .stub_hint = o.stub},
+		.decoder = {.chip_hint = o.chip, .stub_hint = o.stub, .timeout_all_ms = o.timeout_all_ms},
 		.initial_baud = o.baud,
 		.unit_sink = esp_sinks_unit,
 		.record_sink = esp_sinks_record,
 		.user = sinks,
 	};
+	memcpy(po.decoder.timeout_ms, o.timeout_ms, sizeof po.decoder.timeout_ms);
 	esp_pipeline *p = esp_pipeline_new(&po);
 	if (!p) {
 		esp_sinks_close(sinks, NULL, NULL);

@@ -1,9 +1,12 @@
 /* common.c: error printing and terminal manners shared by the verbs. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/esp_ops.h"
 
 int esp_exit_code(esp_status st)
 {
@@ -45,4 +48,34 @@ int cli_use_colour(FILE *f)
 	if (nc && *nc)
 		return 0;
 	return isatty(fileno(f));
+}
+
+int cli_timeout_option(const char *verb, const char *arg, uint32_t per_op[256], uint32_t *all)
+{
+	const char *eq = strchr(arg, '='), *ms = eq ? eq + 1 : arg;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(ms, &end, 10);
+	if (!*ms || *end || errno || v == 0 || v > 86400000ul || *ms == '-')
+		return cli_failf(EXIT_USAGE, "%s: --timeout: '%s' is not [OP=]MS with MS from 1 to 86400000", verb, arg);
+	if (!eq) {
+		*all = (uint32_t)v;
+		return 0;
+	}
+	char name[32];
+	size_t k = (size_t)(eq - arg);
+	if (k == 0 || k >= sizeof name)
+		return cli_failf(EXIT_USAGE, "%s: --timeout: '%s' names no op", verb, arg);
+	memcpy(name, arg, k);
+	name[k] = 0;
+	int op = esp_op_by_name(name);
+	if (op < 0) {
+		unsigned long n = strtoul(name, &end, 0);
+		if (*end || n > 255)
+			return cli_failf(EXIT_USAGE, "%s: --timeout: '%s' is not an op name (e.g. FLASH_DATA) or number", verb,
+					 name);
+		op = (int)n;
+	}
+	per_op[op] = (uint32_t)v;
+	return 0;
 }

@@ -66,6 +66,8 @@ int offline_option(int c, const char *arg, offline_opts *o, const char *verb)
 	case OFF_OPT_STUB:
 		o->stub = true;
 		return 0;
+	case OFF_OPT_TIMEOUT:
+		return cli_timeout_option(verb, arg, o->timeout_ms, &o->timeout_all_ms);
 	default:
 		return -1;
 	}
@@ -81,11 +83,12 @@ esp_status offline_run(const offline_opts *o, esp_record_cb sink, void *user, es
 	if (st != ESP_OK)
 		return st;
 	esp_pipeline_opts po = {
-		.decoder = {.chip_hint = o->chip, .stub_hint = o->stub},
+		.decoder = {.chip_hint = o->chip, .stub_hint = o->stub, .timeout_all_ms = o->timeout_all_ms},
 		.initial_baud = o->baud,
 		.record_sink = sink,
 		.user = user,
 	};
+	memcpy(po.decoder.timeout_ms, o->timeout_ms, sizeof po.decoder.timeout_ms);
 	esp_pipeline *p = esp_pipeline_new(&po);
 	if (!p) {
 		esp_input_close(in);

@@ -237,6 +237,8 @@ static void do_command(esp_decoder *d, esp_record *r, const uint8_t *p, size_t n
 	size_t bl = body_len(r, size, n - 8);
 	esp_pending *pd = (oi && oi->no_reply) ? NULL : new_pending(d, op, d->unit);
 	esp_dec_command_fields(d, r, op, p + 8, bl, pd);
+	if (pd && (d->opts.timeout_ms[op] || d->opts.timeout_all_ms)) /* the user's limit wins */
+		pd->timeout_ms = d->opts.timeout_ms[op] ? d->opts.timeout_ms[op] : d->opts.timeout_all_ms;
 	if (op == ESP_MEM_END && pd && pd->reply_optional) {
 		d->mem_end_frame = r->frame;
 		d->mem_end_ts = r->ts_ns;

@@ -20,6 +20,11 @@ typedef struct esp_decoder esp_decoder;
 typedef struct {
 	esp_chip chip_hint; /* ESP_CHIP_UNKNOWN: learn it from the session */
 	bool stub_hint;     /* capture starts with the stub already running */
+	/* How long a request may wait for its reply before it counts as a timeout,
+	 * in ms: per opcode, then for every op; 0 keeps esptool's own limits (3 s,
+	 * erase and MD5 growing with the size). */
+	uint32_t timeout_ms[256];
+	uint32_t timeout_all_ms;
 } esp_decoder_opts;
 
 typedef struct {
