@@ -33,7 +33,7 @@ static void build(esp_decoder *d, esp_summary *s)
 	s->stub = d->ses_stub;
 	s->baud_initial = d->ses_baud0 ? d->ses_baud0 : d->sum.baud_initial;
 	s->baud_final = d->baud;
-	s->regions = d->regions + d->ses_region0;
+	s->regions = d->regions ? d->regions + d->ses_region0 : NULL;
 	s->n_regions = d->sum.n_regions - d->ses_region0;
 	s->regions_total = s->n_regions + d->ses_dropped;
 	s->sessions = d->ses_no;
@@ -100,7 +100,7 @@ void esp_session_finish(esp_decoder *d)
 	d->sum.first_frame = 1;
 	d->sum.last_frame = d->sum.units;
 	size_t n = d->sum.n_regions;
-	d->sum.regions = d->regions + (n > ESP_SUMMARY_REGIONS ? n - ESP_SUMMARY_REGIONS : 0);
+	d->sum.regions = d->regions ? d->regions + (n > ESP_SUMMARY_REGIONS ? n - ESP_SUMMARY_REGIONS : 0) : NULL;
 	d->sum.n_regions = n > ESP_SUMMARY_REGIONS ? ESP_SUMMARY_REGIONS : n;
 }
 
