@@ -1,5 +1,6 @@
 /* jsonl.c: builds session, record and summary objects and writes one per line. */
 #include "write/jsonl.h"
+#include "write/outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -318,6 +319,11 @@ json_t *esp_json_summary(const esp_summary *s, uint64_t records)
 
 esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 {
+	return esp_jsonl_open_force(path, false, out, e);
+}
+
+esp_status esp_jsonl_open_force(const char *path, bool force, esp_jsonl **out, esp_error *e)
+{
 	*out = NULL;
 	esp_jsonl *j = calloc(1, sizeof *j);
 	if (!j)
@@ -326,10 +332,9 @@ esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 	if (!strcmp(path, "-")) {
 		j->f = stdout;
 		j->is_stdout = true;
-	} else if (!(j->f = fopen(path, "w"))) {
-		int err = errno;
+	} else if (esp_outfile_open(path, force, "JSON Lines file", &j->f, e) != ESP_OK) {
 		free(j);
-		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create JSON Lines file");
+		return e ? e->status : ESP_E_IO;
 	} else if ((j->iobuf = malloc(JSONL_BUFSIZE)) != NULL) {
 		setvbuf(j->f, j->iobuf, _IOFBF, JSONL_BUFSIZE);
 	}

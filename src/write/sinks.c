@@ -65,11 +65,12 @@ esp_status esp_sinks_open(const esp_sinks_opts *o, const esp_session_info *si, e
 			.if_name = si->ports[0] ? si->ports[0] : si->source,
 			.userappl = si->tool,
 			.start_unix_ns = si->start_unix_ns,
+			.force = o->force,
 		};
 		st = esp_pcapng_open(o->pcapng_path, &po, &s->pcap, e);
 	}
 	if (st == ESP_OK && o->jsonl_path) {
-		st = esp_jsonl_open(o->jsonl_path, &s->json, e);
+		st = esp_jsonl_open_force(o->jsonl_path, o->force, &s->json, e);
 		if (st == ESP_OK)
 			st = esp_jsonl_session(s->json, si, e);
 	}
