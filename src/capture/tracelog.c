@@ -497,6 +497,9 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 			return st;
 	}
 	const char *p = find_trace(s, n);
+	if (!p && n >= 7 && !memcmp(s, "TRACE +", 7))
+		return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+				     "trace time stamp is not a number");
 	if (!p) {
 		message(t, s, n);
 		return ESP_OK;
@@ -518,6 +521,11 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 				frac = frac * 10 + (uint64_t)(*q - '0'), fd++;
 	for (; fd < 3; fd++)
 		frac *= 10;
+	/* a stamp is digits, a point and digits, then a blank: "+1e9" or
+	 * "+0.5s" is not esptool's; nor is a session longer than 1e6 s (11 days) */
+	if ((q < end && *q != ' ') || whole > (plus ? 1000000u : 1000000000u))
+		return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+				     "impossible trace time stamp");
 	if (!t->flavour_known) {
 		t->js = !plus;
 		t->flavour_known = true;
