@@ -24,6 +24,7 @@ struct esp_sinks {
 	uint8_t *pbuf;
 	size_t pcap_cap;
 	esp_error err; /* first failure */
+	bool pcap_failed;
 };
 
 static uint64_t now_ms(void)
@@ -44,10 +45,14 @@ static void write_pending(esp_sinks *s, const char *comment)
 	if (!s->pending)
 		return;
 	s->pending = false;
-	if (s->err.status != ESP_OK)
+	/* only the pcapng's own failure stops it: a JSON Lines reader that went
+	 * away must not cost the capture its end */
+	if (s->pcap_failed)
 		return;
 	esp_error e = {0};
-	keep(s, esp_pcapng_write(s->pcap, &s->pu, comment, &e), &e);
+	esp_status st = esp_pcapng_write(s->pcap, &s->pu, comment, &e);
+	s->pcap_failed = st != ESP_OK;
+	keep(s, st, &e);
 }
 
 esp_status esp_sinks_open(const esp_sinks_opts *o, const esp_session_info *si, esp_sinks **out, esp_error *e)
