@@ -47,11 +47,11 @@ check "port c vanished: its link is gone" [ ! -e "$WORK/esp.c" ]
 check "port c vanished: the process still runs" kill -0 "$MP"
 node "$E2E/flasher.mjs" --port "$WORK/esp.d" detect >"$WORK/fd.out" 2>&1
 check "port d, idle so far, serves a session after c vanished" grep -q "detect: ESP32-C3" "$WORK/fd.out"
-check "capture d holds that session" jl_has "$WORK/d.jsonl" '"chip":"esp32c3"' 
 stop_pid "$MP" TERM
 rc=$?
 check "SIGTERM: exit 7, a port vanished during the run ($rc)" [ "$rc" -eq 7 ]
 check "SIGTERM: captures a and b closed with a summary" sh -c "tail -1 '$WORK/a.jsonl' | grep -q '\"type\":\"summary\"' && tail -1 '$WORK/b.jsonl' | grep -q '\"type\":\"summary\"'"
 check "tshark reads captures a and c" sh -c "tshark_reads() { [ \$(tshark -r \"\$1\" 2>/dev/null | wc -l) -gt 0 ]; }; tshark_reads '$WORK/a.pcapng' && tshark_reads '$WORK/c.pcapng'"
+check "capture d holds that session (its summary names the ESP32-C3)" jl_has "$WORK/d.jsonl" '"chip":"esp32c3"'
 check "links a and b removed" [ ! -e "$WORK/esp.a" ] && [ ! -e "$WORK/esp.b" ]
 finish 19
