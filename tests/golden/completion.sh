@@ -9,10 +9,11 @@ complete_line() { # words...: sets COMPREPLY for the last word
 	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
 }
 check "verbs" "$(complete_line "$ESPTAP" de)" "decode"
-check "decode --fo" "$(complete_line "$ESPTAP" decode --fo)" "--format"
+check "decode --form" "$(complete_line "$ESPTAP" decode --form)" "--format"
+check "decode --forc (from --help)" "$(complete_line "$ESPTAP" decode --forc)" "--force"
 check "sim --fa" "$(complete_line "$ESPTAP" sim --fa)" "--fault"
 check "proxy --li" "$(complete_line "$ESPTAP" proxy --li)" "--link --linktype"
 check "decode --format VALUE" "$(complete_line "$ESPTAP" decode --format p)" "pcap"
 check "sim --chip VALUE" "$(complete_line "$ESPTAP" sim --chip esp32s)" "esp32s2 esp32s3"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -eq 6 ]
+[ "$fail" -eq 0 ] && [ "$pass" -eq 7 ]
