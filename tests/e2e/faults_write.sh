@@ -68,7 +68,9 @@ if mount -t tmpfs -o size=64k tmpfs "$WORK/small" 2>/dev/null; then
 	start_proxy d --port "$WORK/tty.d" -w "$small/d.pcapng" -j "$small/d.jsonl"
 	node "$E2E/flasher.mjs" --port "$WORK/esp.d" write 0x10000="$WORK/big.bin" >"$WORK/d.out" 2>&1
 	frc=$?
+	[ "$frc" -eq 0 ] || sed 's/^/  [d] /' "$WORK/d.out" | tail -8
 	stop_proxy d
+	[ "$frc" -eq 0 ] || sed 's/^/  [d proxy] /' "$WORK/d.proxylog" | tail -5
 	check "disk full, live: the flasher wrote and verified its image regardless (exit $frc)" [ "$frc" -eq 0 ]
 	check "disk full, live: the image is in the chip's flash" region_is "$WORK/d.flash" 0x10000 "$WORK/big.bin"
 	check "disk full, live: exit 9 after SIGTERM ($PROXY_RC)" [ "$PROXY_RC" -eq 9 ]
