@@ -9,6 +9,8 @@
 . "$top_srcdir/tests/e2e/live_lib.sh"
 
 head -c 262144 /dev/urandom >"$WORK/big.bin"
+# long enough that a kill lands mid-write even when the machine is slow to notice the start
+head -c 2097152 /dev/urandom >"$WORK/huge.bin"
 # whole_blocks FILE: prints the number of whole EPBs; fails if a whole block is malformed
 whole_blocks() { /usr/bin/python3 - "$1" <<'PY'
 import struct, sys
@@ -40,13 +42,23 @@ for l in d.decode().splitlines():
 PY
 }
 
+# write_once PORT OUT FILE: esptool-js writes FILE at 0x10000 through PORT; a failure to connect
+# at all (esptool-js's sync attempts losing a race with a simulator just started, seen on a
+# loaded machine) is retried once: what these checks are about starts after the connection.
+write_once() {
+	node "$E2E/flasher.mjs" --port "$1" write 0x10000="$3" >"$2" 2>&1 && return 0
+	grep -q "Failed to connect" "$2" || return 1
+	node "$E2E/flasher.mjs" --port "$1" write 0x10000="$3" >"$2" 2>&1
+}
+
 # 1. esptap SIGKILLed in the middle of a flash write
 start_sim k --chip esp32
 start_proxy k --port "$WORK/tty.k" -w "$WORK/k.pcapng" -j "$WORK/k.jsonl"
-node "$E2E/flasher.mjs" --port "$WORK/esp.k" --no-compress write 0x10000="$WORK/big.bin" >"$WORK/k.out" 2>&1 &
+node "$E2E/flasher.mjs" --port "$WORK/esp.k" --no-compress write 0x10000="$WORK/huge.bin" >"$WORK/k.out" 2>&1 &
 FL=$!
 SIM_PIDS="$SIM_PIDS $FL"
 wait_for 60 sh -c "[ \$(grep -c '\"op\":\"FLASH_DATA\"' '$WORK/k.jsonl') -ge 6 ]"
+check "SIGKILL mid-flash: the flasher is still writing when esptap is killed" kill -0 $FL
 stop_proxy k KILL
 t0=$(date +%s)
 wait_for 30 sh -c "! kill -0 $FL 2>/dev/null"
@@ -57,7 +69,9 @@ check "SIGKILL mid-flash: every whole pcapng block is well formed ($n packets)" 
 check "SIGKILL mid-flash: tshark reads every whole block ($(tshark_count "$WORK/k.pcapng") of $n)" [ "$(tshark_count "$WORK/k.pcapng")" -eq "$n" ]
 check "SIGKILL mid-flash: JSON Lines ends on a whole line, every line valid" whole_lines "$WORK/k.jsonl"
 check "SIGKILL mid-flash: the capture has FLASH_DATA in it" jl_has "$WORK/k.jsonl" '"op":"FLASH_DATA"'
-check "SIGKILL mid-flash: the flasher saw the port go and stopped ($((t1 - t0)) s, exit $frc)" [ "$frc" -ne 0 ] && [ $((t1 - t0)) -le 30 ]
+# (the esptool-js driver's exit status after a lost port varies; what matters: it stops, unfinished)
+check "SIGKILL mid-flash: the flasher saw the port go and stopped ($((t1 - t0)) s), its write unfinished" \
+	sh -c "[ $((t1 - t0)) -le 30 ] && ! grep -q 'Hash of data verified' '$WORK/k.out'"
 stop_sim k
 
 # 2. the disk fills under a live capture: the flasher does not notice; the files stay valid
@@ -66,7 +80,7 @@ if mount -t tmpfs -o size=64k tmpfs "$WORK/small" 2>/dev/null; then
 	small="$WORK/small"
 	start_sim d --chip esp32 --flash "$WORK/d.flash"
 	start_proxy d --port "$WORK/tty.d" -w "$small/d.pcapng" -j "$small/d.jsonl"
-	node "$E2E/flasher.mjs" --port "$WORK/esp.d" write 0x10000="$WORK/big.bin" >"$WORK/d.out" 2>&1
+	write_once "$WORK/esp.d" "$WORK/d.out" "$WORK/big.bin"
 	frc=$?
 	[ "$frc" -eq 0 ] || sed 's/^/  [d] /' "$WORK/d.out" | tail -8
 	stop_proxy d
@@ -107,7 +121,7 @@ head -c 1000 <"$WORK/r.fifo" >/dev/null &
 RP=$!
 SIM_PIDS="$SIM_PIDS $RP"
 wait_for 20 [ -L "$WORK/esp.r" ]
-node "$E2E/flasher.mjs" --port "$WORK/esp.r" write 0x10000="$WORK/big.bin" >"$WORK/r.out" 2>&1
+write_once "$WORK/esp.r" "$WORK/r.out" "$WORK/big.bin"
 frc=$?
 stop_pid $RP TERM
 check "-j - reader gone, live: the flasher wrote its image regardless (exit $frc)" [ "$frc" -eq 0 ] && region_is "$WORK/r.flash" 0x10000 "$WORK/big.bin"
@@ -118,9 +132,10 @@ stop_sim r
 # 4. the flasher killed mid-write: esptap goes on, the next session is captured
 start_sim m --chip esp32
 start_proxy m --port "$WORK/tty.m" -w "$WORK/m.pcapng" -j "$WORK/m.jsonl"
-node "$E2E/flasher.mjs" --port "$WORK/esp.m" --no-compress write 0x10000="$WORK/big.bin" >"$WORK/m.out" 2>&1 &
+node "$E2E/flasher.mjs" --port "$WORK/esp.m" --no-compress write 0x10000="$WORK/huge.bin" >"$WORK/m.out" 2>&1 &
 FL=$!
 wait_for 60 sh -c "[ \$(grep -c '\"op\":\"FLASH_DATA\"' '$WORK/m.jsonl') -ge 4 ]"
+check "flasher killed mid-write: it is still writing when killed" kill -0 $FL
 kill -KILL $FL
 wait $FL 2>/dev/null
 sleep 0.5
@@ -133,4 +148,4 @@ check "flasher killed mid-write: exit 9 on SIGTERM ($PROXY_RC)" [ "$PROXY_RC" -e
 check "flasher killed mid-write: JSON Lines whole, with a summary" sh -c "tail -1 '$WORK/m.jsonl' | grep -q '\"type\":\"summary\"'" && whole_lines "$WORK/m.jsonl"
 check "flasher killed mid-write: tshark reads the pcapng" tshark_reads "$WORK/m.pcapng"
 stop_sim m
-finish 25
+finish 27
