@@ -8,6 +8,7 @@ what=${1:-demo}
 
 pkgs=(build-essential autoconf automake pkg-config libserialport-dev libpcap-dev libjansson-dev
       zlib1g-dev tshark socat python3-serial python3-jsonschema clang libclang-rt-14-dev procps)
+pkgs+=(valgrind) # tests/badinput/battery.sh
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

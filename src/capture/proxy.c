@@ -37,6 +37,8 @@ esp_status esp_proxy_new(const esp_proxy_opts *o, esp_proxy **out, esp_error *e)
 		st = esp_port_open(o->port, &po, &px->port, e);
 	if (st == ESP_OK && !px->pty)
 		st = esp_pty_open(NULL, o->baud, &px->pty, e);
+	if (st == ESP_OK)
+		esp_pty_match_port(px->pty, o->port);
 	if (st != ESP_OK) {
 		esp_proxy_free(px);
 		return st;

@@ -64,6 +64,9 @@ esp_status esp_pty_open(const char *link, uint32_t baud, esp_pty **out, esp_erro
 		return esp_error_set(e, ESP_E_IO, "pty", ESP_LOC_NONE, 0, err, "cannot open the pty's slave");
 	}
 	p->rdev = st.st_rdev;
+	/* devpts makes the slave 0620 group tty: anyone in group tty could write
+	 * into the flasher's input. Owner only until esp_pty_match_port. */
+	fchmod(p->slave, 0600);
 	struct termios t;
 	tcgetattr(p->slave, &t);
 	cfmakeraw(&t);
@@ -89,6 +92,15 @@ esp_status esp_pty_open(const char *link, uint32_t baud, esp_pty **out, esp_erro
 	}
 	*out = p;
 	return ESP_OK;
+}
+
+void esp_pty_match_port(esp_pty *p, const char *port)
+{
+	struct stat st;
+	if (!p || !port || stat(port, &st) != 0 || !S_ISCHR(st.st_mode))
+		return;
+	if ((st.st_mode & (S_IRGRP | S_IWGRP)) == (S_IRGRP | S_IWGRP) && fchown(p->slave, (uid_t)-1, st.st_gid) == 0)
+		fchmod(p->slave, 0660);
 }
 
 void esp_pty_close(esp_pty *p)

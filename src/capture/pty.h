@@ -22,6 +22,10 @@ typedef struct esp_pty esp_pty;
  * (nothing is left behind). */
 esp_status esp_pty_open(const char *link, uint32_t baud, esp_pty **out, esp_error *e);
 void esp_pty_close(esp_pty *p);
+/* The slave is created 0600 (owner only). When the real port (a character
+ * device) lets its group read and write, give the slave the same group and
+ * 0660, so who may use the proxy is who may use the port, and no one else. */
+void esp_pty_match_port(esp_pty *p, const char *port);
 
 int esp_pty_master(const esp_pty *p);
 const char *esp_pty_slave_path(const esp_pty *p);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-volatile sig_atomic_t esp_rec_stop;
+volatile atomic_int esp_rec_stop;
 
 struct esp_rec {
 	uint64_t t0;

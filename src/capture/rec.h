@@ -9,6 +9,7 @@
 #define ESPTAP_CAPTURE_REC_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -41,7 +42,9 @@ esp_status esp_rec_close(esp_rec *r, esp_error *e);
 
 /* Signal handling for live loops: SIGINT/SIGTERM set the flag (no restart). */
 void esp_rec_catch_signals(void);
-extern volatile sig_atomic_t esp_rec_stop;
+/* Set by SIGINT/SIGTERM, read by every relay thread (proxy with several
+ * ports): a lock-free atomic, safe in a signal handler and across threads. */
+extern volatile atomic_int esp_rec_stop;
 
 /* Monotonic clock, ns. */
 uint64_t esp_mono_ns(void);

@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "capture/port.h"
+#include "capture/telnet.h"
 
-enum { IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 240 };
-enum { OPT_BINARY = 0, OPT_SGA = 3, OPT_COMPORT = 44 };
+enum { IAC = ESP_TN_IAC, DONT = ESP_TN_DONT, DO = ESP_TN_DO, WONT = ESP_TN_WONT, WILL = ESP_TN_WILL,
+       SB = ESP_TN_SB, SE = ESP_TN_SE };
+enum { OPT_BINARY = ESP_TN_OPT_BINARY, OPT_SGA = ESP_TN_OPT_SGA, OPT_COMPORT = ESP_TN_OPT_COMPORT };
 /* COM-PORT-OPTION client commands; the server answers with the same + 100. */
 enum {
 	CP_SIGNATURE = 0, CP_SET_BAUDRATE = 1, CP_SET_DATASIZE = 2, CP_SET_PARITY = 3,
@@ -24,19 +26,15 @@ enum {
 	CP_SET_MODEMSTATE_MASK = 11, CP_PURGE_DATA = 12,
 };
 
-typedef enum { T_DATA, T_IAC, T_NEG, T_SB, T_SB_IAC } tstate;
-
 struct esp_rfc2217 {
 	esp_port *port;
 	esp_rec *rec;
 	int lfd, cfd;
 	int bound;
 	struct sockaddr_in addr; /* where lfd listens, to listen again after a client */
-	tstate st;
-	uint8_t neg_cmd;
-	uint8_t sb[64];
-	size_t sb_len;
-	bool sb_over;
+	esp_telnet tn;
+	esp_error *err; /* where a callback's port failure goes */
+	esp_status cb_st;
 	bool agreed_do[256], agreed_will[256];
 	bool dtr, rts, brk;
 	int databits, stopbits;
@@ -140,16 +138,32 @@ void esp_rfc2217_free(esp_rfc2217 *s)
 	free(s);
 }
 
+static void drop_client(esp_rfc2217 *s, const char *why)
+{
+	char note[160];
+	close(s->cfd);
+	s->cfd = -1;
+	snprintf(note, sizeof note, "rfc2217 client dropped: %s", why);
+	esp_rec_note(s->rec, note);
+}
+
+/* A client that stops reading would stall the port's other direction too:
+ * it gets SEND_STALL_MS to take what we send, then it is dropped. */
+#define SEND_STALL_MS 2000
+
 static void send_all(esp_rfc2217 *s, const uint8_t *p, size_t n)
 {
+	int waited = 0;
 	while (n && s->cfd >= 0) {
-		ssize_t k = send(s->cfd, p, n, MSG_NOSIGNAL);
+		ssize_t k = send(s->cfd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (k > 0) {
 			p += k;
 			n -= (size_t)k;
+			waited = 0;
 		} else if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
 			struct pollfd pf = {.fd = s->cfd, .events = POLLOUT};
-			poll(&pf, 1, 100);
+			if (poll(&pf, 1, 100) == 0 && (waited += 100) >= SEND_STALL_MS)
+				drop_client(s, "not reading what the port sends");
 		} else {
 			close(s->cfd);
 			s->cfd = -1;
@@ -239,14 +253,13 @@ static void notify_modem(esp_rfc2217 *s)
 	s->last_ms = ms & 0xF0;
 }
 
-static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
+static esp_status on_sb(esp_rfc2217 *s, const uint8_t *sb, size_t sb_len, esp_error *e)
 {
-	if (s->sb_len < 2 || s->sb[0] != OPT_COMPORT || s->sb_over)
-		return ESP_OK;
-	uint8_t code = s->sb[1];
-	const uint8_t *v = s->sb + 2;
-	size_t n = s->sb_len - 2;
-	uint8_t one = n ? v[0] : 0;
+	esp_cpo_req rq;
+	if (!esp_cpo_parse(sb, sb_len, &rq))
+		return ESP_OK; /* another option's, or a command we do not know: ignored */
+	uint8_t code = rq.code;
+	uint8_t one = rq.value;
 	esp_status st = ESP_OK;
 	switch (code) {
 	case CP_SIGNATURE: {
@@ -255,7 +268,7 @@ static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
 		break;
 	}
 	case CP_SET_BAUDRATE: {
-		uint32_t rate = n >= 4 ? (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3] : 0;
+		uint32_t rate = rq.baud;
 		if (rate && rate != esp_port_baud(s->port)) {
 			esp_port_drain(s->port);
 			if ((st = esp_port_set_baud(s->port, rate, e)) != ESP_OK)
@@ -354,76 +367,49 @@ static esp_status on_sb(esp_rfc2217 *s, esp_error *e)
 	return ESP_OK;
 }
 
-/* Client bytes: data (IAC IAC unescaped) goes to the port in runs, commands are handled. */
+static int tn_data(void *user, const uint8_t *p, size_t n)
+{
+	esp_rfc2217 *s = user;
+	if (s->cfd < 0)
+		return 1; /* dropped while answering: nothing more from it */
+	if ((s->cb_st = esp_port_write(s->port, p, n, s->err)) != ESP_OK)
+		return 1;
+	esp_rec_bytes(s->rec, ESP_DIR_H2C, p, n);
+	return 0;
+}
+
+static int tn_neg(void *user, uint8_t cmd, uint8_t opt)
+{
+	esp_rfc2217 *s = user;
+	if (s->cfd < 0)
+		return 1;
+	on_neg(s, cmd, opt);
+	return 0;
+}
+
+/* Bytes before a subnegotiation were written first: before a baud change
+ * they go out at the old rate. */
+static int tn_sb(void *user, const uint8_t *p, size_t n)
+{
+	esp_rfc2217 *s = user;
+	if (s->cfd < 0)
+		return 1;
+	return (s->cb_st = on_sb(s, p, n, s->err)) != ESP_OK;
+}
+
+/* Client bytes: data (IAC IAC unescaped) goes to the port in runs, commands
+ * are handled, a client that breaks the rules (telnet.h) is dropped. */
 static esp_status from_client(esp_rfc2217 *s, const uint8_t *p, size_t n, esp_error *e)
 {
-	uint8_t out[4096];
-	size_t k = 0;
-	esp_status st = ESP_OK;
-#define FLUSH()                                                                \
-	do {                                                                   \
-		if (k) {                                                       \
-			if ((st = esp_port_write(s->port, out, k, e)) != ESP_OK) \
-				return st;                                     \
-			esp_rec_bytes(s->rec, ESP_DIR_H2C, out, k);            \
-			k = 0;                                                 \
-		}                                                              \
-	} while (0)
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = p[i];
-		switch (s->st) {
-		case T_DATA:
-			if (b == IAC)
-				s->st = T_IAC;
-			else
-				out[k++] = b;
-			break;
-		case T_IAC:
-			if (b == IAC) {
-				out[k++] = IAC;
-				s->st = T_DATA;
-			} else if (b >= WILL && b <= DONT) {
-				s->neg_cmd = b;
-				s->st = T_NEG;
-			} else if (b == SB) {
-				s->sb_len = 0;
-				s->sb_over = false;
-				s->st = T_SB;
-			} else {
-				s->st = T_DATA; /* NOP, AYT, ...: nothing to do */
-			}
-			break;
-		case T_NEG:
-			FLUSH();
-			on_neg(s, s->neg_cmd, b);
-			s->st = T_DATA;
-			break;
-		case T_SB:
-			if (b == IAC)
-				s->st = T_SB_IAC;
-			else if (s->sb_len < sizeof s->sb)
-				s->sb[s->sb_len++] = b;
-			else
-				s->sb_over = true;
-			break;
-		case T_SB_IAC:
-			if (b == SE) {
-				FLUSH(); /* bytes before a baud change go out at the old rate */
-				if ((st = on_sb(s, e)) != ESP_OK)
-					return st;
-				s->st = T_DATA;
-			} else {
-				if (s->sb_len < sizeof s->sb)
-					s->sb[s->sb_len++] = b;
-				s->st = T_SB;
-			}
-			break;
-		}
-		if (k == sizeof out)
-			FLUSH();
-	}
-	FLUSH();
-#undef FLUSH
+	static const esp_telnet_cb cb = {tn_data, tn_neg, tn_sb};
+	int rc;
+	s->err = e;
+	s->cb_st = ESP_OK;
+	const char *why = esp_telnet_feed(&s->tn, p, n, esp_mono_ns() / 1000000u, &cb, s, &rc);
+	if (rc)
+		return s->cb_st;
+	if (why && s->cfd >= 0)
+		drop_client(s, why);
 	return ESP_OK;
 }
 
@@ -447,7 +433,7 @@ static void greet(esp_rfc2217 *s)
 {
 	memset(s->agreed_do, 0, sizeof s->agreed_do);
 	memset(s->agreed_will, 0, sizeof s->agreed_will);
-	s->st = T_DATA;
+	esp_telnet_reset(&s->tn);
 	s->modem_mask = 0xFF; /* RFC 2217's default */
 	s->last_ms = -1;
 	s->modem_check = 0;

@@ -431,6 +431,18 @@ static int classify(tr *t, const char *m, size_t n, size_t *want, size_t *off)
 	return W_NONE;
 }
 
+/* A line cut so that its bytes are lost: a note where, counted for the exit status. */
+static void cut_note(tr *t, const char *what)
+{
+	char msg[160];
+	int m = snprintf(msg, sizeof msg, "trace line %llu: %s", (unsigned long long)t->line, what);
+	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
+	if (!t->cuts++) {
+		t->cut_line = t->line;
+		snprintf(t->cut_what, sizeof t->cut_what, "%s", what);
+	}
+}
+
 /* "Write 10 byt", "Rea": a dump's header cut short, its bytes gone with it. */
 static bool cut_header(const char *m, size_t n)
 {
@@ -450,14 +462,7 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 	size_t want, off = 0;
 	int k = classify(t, m, n, &want, &off);
 	if (k == W_NONE && cut_header(m, n)) {
-		char msg[120];
-		int c = snprintf(msg, sizeof msg, "trace line %llu: a dump's header line cut short, its bytes lost",
-				 (unsigned long long)t->line);
-		emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, c > 0 && (size_t)c < sizeof msg ? (size_t)c : 0);
-		if (!t->cuts++) {
-			t->cut_line = t->line;
-			snprintf(t->cut_what, sizeof t->cut_what, "a dump's header line cut short");
-		}
+		cut_note(t, "a dump's header line cut short, its bytes lost");
 		return ESP_OK;
 	}
 	if (k == W_NONE) {
@@ -570,20 +575,20 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 	if (!p && is_continuation(s, n, true)) {
 		/* a dump's lines whose header is gone (an excerpt starting inside
 		 * it, or a cut header line): their direction is unknown */
-		if (!t->orphan) {
-			char msg[120];
-			int m = snprintf(msg, sizeof msg, "trace line %llu: hex dump lines without their header, skipped",
-					 (unsigned long long)t->line);
-			emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
-			if (!t->cuts++) {
-				t->cut_line = t->line;
-				snprintf(t->cut_what, sizeof t->cut_what, "hex dump lines without their header");
-			}
-		}
+		if (!t->orphan)
+			cut_note(t, "hex dump lines without their header, skipped");
 		t->orphan = true;
 		return ESP_OK;
 	}
 	t->orphan = false;
+	if (!p && n >= 7 && !memcmp(s, "TRACE +", 7)) {
+		if (n == 7) { /* the line was cut right after the stamp's sign */
+			cut_note(t, "a trace line cut inside its time stamp");
+			return ESP_OK;
+		}
+		return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+				     "trace time stamp is not a number");
+	}
 	if (!p) {
 		message(t, s, n);
 		return ESP_OK;
@@ -605,6 +610,11 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 				frac = frac * 10 + (uint64_t)(*q - '0'), fd++;
 	for (; fd < 3; fd++)
 		frac *= 10;
+	/* a stamp is digits, a point and digits, then a blank: "+1e9" or
+	 * "+0.5s" is not esptool's; nor is a session longer than 1e6 s (11 days) */
+	if ((q < end && *q != ' ') || whole > (plus ? 1000000u : 1000000000u))
+		return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
+				     "impossible trace time stamp");
 	if (!t->flavour_known) {
 		t->js = !plus;
 		t->flavour_known = true;

@@ -16,7 +16,7 @@
 /* Every option's default in one place. */
 typedef struct {
 	const char *jsonl, *pcapng, *input;
-	bool quiet, text, stats, stub, progress;
+	bool quiet, text, stats, stub, progress, force;
 	esp_input_format format;
 	esp_dir dir;
 	uint32_t baud;
@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		"                        limits: 3000, SYNC 100, erase 30 s/MB, MD5 8 s/MB, ...)\n"
 		"      --progress        text view as one progress line per flash region (as live verbs)\n"
 		"      --stats           print peak memory and CPU time on stderr at the end\n"
+		"      --force           overwrite an output that is not a plain file of yours (never a symlink)\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 ok, 2 usage, 3 input missing or output not writable, 4 unknown format\n"
 		"or link type, 5 input cut short (what came before is decoded and written), 8 internal\n");
@@ -97,7 +98,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *v)
 /* Returns -1 to go on, otherwise the exit status. */
 static int parse(int argc, char **argv, decode_opts *o)
 {
-	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS, O_TEXT, O_TIMEOUT };
+	enum { O_FORMAT = 256, O_DIR, O_BAUD, O_LINKTYPE, O_COLOR, O_CHIP, O_STUB, O_STATS, O_PROGRESS, O_TEXT, O_TIMEOUT, O_FORCE };
 	static const struct option lo[] = {
 		{"json", required_argument, NULL, 'j'}, {"write", required_argument, NULL, 'w'},
 		{"quiet", no_argument, NULL, 'q'}, {"format", required_argument, NULL, O_FORMAT},
@@ -107,6 +108,7 @@ static int parse(int argc, char **argv, decode_opts *o)
 		{"stub", no_argument, NULL, O_STUB}, {"stats", no_argument, NULL, O_STATS},
 		{"progress", no_argument, NULL, O_PROGRESS}, {"text", no_argument, NULL, O_TEXT},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"force", no_argument, NULL, O_FORCE},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	optind = 1;
@@ -169,6 +171,7 @@ static int parse(int argc, char **argv, decode_opts *o)
 				return rc;
 			break;
 		}
+		case O_FORCE: o->force = true; break;
 		default:
 			if (optopt)
 				return cli_failf(EXIT_USAGE, "decode: option -%c: unknown or missing its value (try --help)", optopt);
@@ -232,6 +235,7 @@ int cmd_decode(int argc, char **argv)
 		.pcapng_path = o.pcapng, .jsonl_path = o.jsonl, .linktype = o.linktype,
 		.text = o.quiet || stdout_taken ? ESP_TEXT_OFF : o.progress ? ESP_TEXT_PROGRESS : ESP_TEXT_FRAMES, .text_out = stdout,
 		.colour = o.colour < 0 ? cli_use_colour(stdout) : o.colour,
+		.force = o.force,
 	};
 	esp_sinks *sinks = NULL;
 	st = esp_sinks_open(&so, &si, &sinks, &e);

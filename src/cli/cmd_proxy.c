@@ -7,16 +7,21 @@
 #include "capture/proxy.h"
 #include "cli/cli.h"
 #include "cli/live_common.h"
+#include "cli/proxy_multi.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: esptap proxy --port PORT [OPTIONS]\n"
+		   "       esptap proxy [OPTIONS] --port PORT --link PATH [-w FILE] [-j FILE] --port PORT --link PATH ...\n"
 		   "Publish a pty for the flasher and relay it both ways to PORT, recording everything:\n"
 		   "bytes go through first, then into the capture. The flasher's rate changes are followed on\n"
 		   "PORT; a pty has no DTR/RTS, so use 'run' or 'rfc2217' when the flasher must reset the chip.\n\n"
 		   "  -p, --port PORT      the chip's port (required; forms below)\n"
 		   "  -l, --link PATH      publish the pty's slave as a symlink at PATH (default /tmp/ttyESP);\n"
-		   "                       an existing file there is refused, a dangling symlink reused\n");
+		   "                       an existing file there is refused, a dangling symlink reused\n"
+		   "Several --port: one process relays them all, each port with the --link, -w and -j given\n"
+		   "after it (a --link each is required); options before the first --port apply to all;\n"
+		   "no text view. A port that vanishes ends only its own relay.\n");
 	live_usage_common(f, true);
 	fprintf(f, "\nexit status: 9 stopped by SIGINT/SIGTERM (files complete), 6 port missing, busy or not\n"
 		   "permitted, or link taken, 7 port vanished mid-session (files complete), 2 usage, 3 output\n"
@@ -32,6 +37,8 @@ int cmd_proxy(int argc, char **argv)
 	const char *port = NULL, *link = "/tmp/ttyESP";
 	const live_arg own[] = {{'p', &port, true}, {'l', &link, false}, {0}};
 	const live_verb v = {"p:l:h" LIVE_SHORT_OPTS, lo, own, false, usage};
+	if (proxy_count_ports(argc, argv) > 1)
+		return proxy_multi(argc, argv, &v);
 	int code = live_parse(argc, argv, &v, &out);
 	if (code != LIVE_GO)
 		return code;

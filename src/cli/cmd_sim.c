@@ -128,6 +128,7 @@ static esp_status pty_open(spty *p, const char *link, uint32_t baud, esp_error *
 	fcntl(p->master, F_SETFL, fcntl(p->master, F_GETFL) | O_NONBLOCK);
 	fcntl(p->master, F_SETFD, FD_CLOEXEC);
 	fcntl(p->slave, F_SETFD, FD_CLOEXEC);
+	fchmod(p->slave, 0600); /* not the devpts default 0620 group tty */
 	struct stat st;
 	if (lstat(link, &st) == 0) {
 		if (!S_ISLNK(st.st_mode))
@@ -267,6 +268,7 @@ static void usage(FILE *f)
 		"  -b, --baud BAUD         initial rate of the pty (default 115200)\n"
 		"  -j FILE                 JSON Lines log of every frame received and sent ('-' stdout)\n"
 		"  -w FILE                 pcapng capture of the same\n"
+		"  --force                 overwrite a -j/-w file that is not a plain file of yours (never a symlink)\n"
 		"  --redact-stub           in -j/-w, replace MEM_DATA payloads by filler (same length, valid checksum)\n"
 		"  --tap-out TX,RX         two more ptys (symlinks TX and RX) carrying what the host and the chip sent,\n"
 		"                          as a UART at the rate set on each tap pty hears them (garbled at a wrong rate)\n"
@@ -301,7 +303,7 @@ int cmd_sim(int argc, char **argv)
 {
 	esp_sim_opts so = {0};
 	const char *link = NULL, *jsonl = NULL, *pcap = NULL, *tapout = NULL;
-	bool once = false, reset = false, redact = false;
+	bool once = false, reset = false, redact = false, force = false;
 	uint32_t baud = 115200;
 	static const struct option lo[] = {
 		{"chip", required_argument, 0, 'c'},   {"link", required_argument, 0, 'l'},
@@ -310,6 +312,7 @@ int cmd_sim(int argc, char **argv)
 		{"once", no_argument, 0, 'o'},         {"reset", no_argument, 0, 'r'},
 		{"baud", required_argument, 0, 'b'},   {"redact-stub", no_argument, 0, 'R'},
 		{"tap-out", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'},
+		{"force", no_argument, 0, 'X'},
 		{0, 0, 0, 0},
 	};
 	so.chip = ESP_CHIP_UNKNOWN;
@@ -355,6 +358,7 @@ int cmd_sim(int argc, char **argv)
 		case 'j': jsonl = optarg; break;
 		case 'w': pcap = optarg; break;
 		case 'T': tapout = optarg; break;
+		case 'X': force = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
@@ -402,7 +406,7 @@ int cmd_sim(int argc, char **argv)
 				       .ports = {c.port.slave_name, NULL},
 				       .start_unix_ns = (uint64_t)wall.tv_sec * 1000000000ull + (uint64_t)wall.tv_nsec,
 				       .baud = baud};
-		esp_sinks_opts ko = {.pcapng_path = pcap, .jsonl_path = jsonl, .live = true};
+		esp_sinks_opts ko = {.pcapng_path = pcap, .jsonl_path = jsonl, .live = true, .force = force};
 		st = esp_sinks_open(&ko, &si, &c.sinks, &e);
 		if (st == ESP_OK) {
 			esp_pipeline_opts po = {.decoder = {.chip_hint = so.chip}, .initial_baud = baud,

@@ -40,6 +40,7 @@ void live_usage_common(FILE *f, bool port_forms)
 		   "  -b, --baud RATE      initial rate, 50..20000000 (default 115200)\n"
 		   "      --linktype N     pcapng USER link type, 147..162 (default 147)\n"
 		   "      --color WHEN     auto|always|never (default auto: stdout a terminal and NO_COLOR unset)\n"
+		   "      --force          overwrite a -w/-j file that is not a plain file of yours (never a symlink)\n"
 		   "  -h, --help           this help\n");
 	if (port_forms) {
 		fputc('\n', f);
@@ -77,6 +78,7 @@ static int live_opt(live_out *o, int c, const char *arg)
 	case 'j': o->jsonl = arg; return 1;
 	case 'q': o->quiet = true; return 1;
 	case LIVE_OPT_PROGRESS: o->progress = true; return 1;
+	case LIVE_OPT_FORCE: o->force = true; return 1;
 	case 'b':
 		o->baud = live_parse_baud(arg);
 		if (!o->baud) {
@@ -133,7 +135,8 @@ int live_rec_open(const live_out *o, const char *verb, const char *source, const
 			  .text_out = stdout,
 			  .linktype = o->linktype,
 			  .colour = o->colour == 0 ? -1 : o->colour == 1 ? 1 : 0,
-			  .live = true},
+			  .live = true,
+			  .force = o->force},
 		.info = {.tool = tool, .verb = verb, .source = source, .format = "live",
 			 .ports = {source, port2}, .baud = o->baud ? o->baud : 115200},
 		.on_record = on_record,

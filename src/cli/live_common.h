@@ -23,18 +23,20 @@ typedef struct {
 	uint32_t baud;     /* 0: 115200 */
 	int linktype;      /* 0: 147 */
 	int colour;        /* 0 auto, 1 always, 2 never */
+	bool force;        /* --force: see write/outfile.h */
 } live_out;
 
 /* Long options shared by the live verbs: ids above 256. --json is decode's
  * name for -j, so both spellings work everywhere. */
-enum { LIVE_OPT_PROGRESS = 300, LIVE_OPT_LINKTYPE, LIVE_OPT_COLOR };
+enum { LIVE_OPT_PROGRESS = 300, LIVE_OPT_LINKTYPE, LIVE_OPT_COLOR, LIVE_OPT_FORCE };
 #define LIVE_SHORT_OPTS "w:j:qb:"
 #define LIVE_LONG_OPTS \
 	{"write", required_argument, NULL, 'w'}, {"jsonl", required_argument, NULL, 'j'}, \
 	{"json", required_argument, NULL, 'j'}, \
 	{"quiet", no_argument, NULL, 'q'}, {"progress", no_argument, NULL, LIVE_OPT_PROGRESS}, \
 	{"baud", required_argument, NULL, 'b'}, {"linktype", required_argument, NULL, LIVE_OPT_LINKTYPE}, \
-	{"color", required_argument, NULL, LIVE_OPT_COLOR}, {"colour", required_argument, NULL, LIVE_OPT_COLOR}
+	{"color", required_argument, NULL, LIVE_OPT_COLOR}, {"colour", required_argument, NULL, LIVE_OPT_COLOR}, \
+	{"force", no_argument, NULL, LIVE_OPT_FORCE}
 
 /* --help: the shared options, then (port_forms) a blank line and the PORT
  * forms the verbs with --port accept. */

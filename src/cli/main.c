@@ -1,4 +1,5 @@
 /* main.c: esptap's entry point: picks the verb and hands over. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* a reader of -j - or -w - that goes away is a write error (exit 3, one
+	 * line, the other files complete), not a silent death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

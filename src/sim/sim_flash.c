@@ -134,11 +134,19 @@ esp_status sim_flash_open(esp_sim *s, esp_error *e)
 		return ESP_OK;
 	}
 	const char *path = s->o.flash_path;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* never through a symlink, never a device: the file is resized and mapped */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (fd < 0 && errno == ELOOP)
+		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, 0,
+				     "cannot open flash file: it is a symbolic link (esptap never writes through one)");
 	if (fd < 0)
 		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, errno, "cannot open flash file: %s",
 				     strerror(errno));
 	struct stat st;
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, 0, "cannot open flash file: not a regular file");
+	}
 	if (fstat(fd, &st) != 0 || ftruncate(fd, s->flash_size) != 0) {
 		int er = errno;
 		close(fd);

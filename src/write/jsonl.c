@@ -1,10 +1,14 @@
 /* jsonl.c: builds session, record and summary objects and writes one per line. */
 #include "write/jsonl.h"
+#include "write/outfile.h"
 
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* 15 significant digits print any value rounded to 1e-6 s (up to 1e9 s)
  * exactly as its decimal, without the %.17g noise Jansson uses by default. */
@@ -16,6 +20,9 @@ struct esp_jsonl {
 	char path[256];
 	esp_jbuf line; /* the record being written (jsonl_rec.c) */
 	char *iobuf;   /* the file's stdio buffer, freed after fclose */
+	size_t bufsize, buffered; /* stdio's buffer, and how much of it holds lines */
+	off_t good;    /* the file's length after the last whole flush */
+	bool failed;   /* a write failed: the file was cut back to `good` */
 };
 
 /* Bigger than stdio's default so a long decode makes few write calls (glibc
@@ -365,6 +372,11 @@ json_t *esp_json_findings(const esp_summary *s)
 
 esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 {
+	return esp_jsonl_open_force(path, false, out, e);
+}
+
+esp_status esp_jsonl_open_force(const char *path, bool force, esp_jsonl **out, esp_error *e)
+{
 	*out = NULL;
 	esp_jsonl *j = calloc(1, sizeof *j);
 	if (!j)
@@ -373,13 +385,17 @@ esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e)
 	if (!strcmp(path, "-")) {
 		j->f = stdout;
 		j->is_stdout = true;
-	} else if (!(j->f = fopen(path, "w"))) {
-		int err = errno;
+	} else if (esp_outfile_open(path, force, "JSON Lines file", &j->f, e) != ESP_OK) {
 		free(j);
-		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create JSON Lines file");
+		return e ? e->status : ESP_E_IO;
 	} else if ((j->iobuf = malloc(JSONL_BUFSIZE)) != NULL) {
 		setvbuf(j->f, j->iobuf, _IOFBF, JSONL_BUFSIZE);
 	}
+	/* stdio's buffer: ours, or glibc's (the file's block size) */
+	struct stat fs;
+	j->bufsize = j->iobuf ? JSONL_BUFSIZE : fstat(fileno(j->f), &fs) == 0 && fs.st_blksize > 0 ? (size_t)fs.st_blksize : BUFSIZ;
+	if (j->is_stdout && j->bufsize > 4096)
+		j->bufsize = 4096; /* stdout may be buffered already, by the smaller size */
 	*out = j;
 	return ESP_OK;
 }
@@ -411,10 +427,56 @@ char *esp_json_line(json_t *o)
 	return out;
 }
 
+/* A write failed (disk full, reader gone): drop what stdio still holds and
+ * cut a file back to its last whole line, so it stays valid JSON Lines. */
+static esp_status write_failed(esp_jsonl *j, int err, esp_error *e)
+{
+	if (!j->failed) {
+		j->failed = true;
+		__fpurge(j->f);
+		if (!j->is_stdout && ftruncate(fileno(j->f), j->good) == 0)
+			lseek(fileno(j->f), j->good, SEEK_SET);
+	}
+	return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, err, "cannot write JSON Lines");
+}
+
+/* Lines reach the file whole: stdio is flushed before a line would not fit
+ * in its buffer, and a longer line goes out in one write() of its own, so a
+ * SIGKILL or a full disk leaves the file ending on a whole line. */
 static esp_status write_line(esp_jsonl *j, const char *s, size_t n, esp_error *e)
 {
+	if (j->failed)
+		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, 0, "cannot write JSON Lines");
+	if (j->buffered + n + 1 > j->bufsize && j->buffered) {
+		esp_status st = esp_jsonl_flush(j, e);
+		if (st != ESP_OK)
+			return st;
+	}
+	if (n + 1 > j->bufsize) {
+		char *l = malloc(n + 1);
+		if (!l)
+			return esp_error_set(e, ESP_E_NOMEM, j->path, ESP_LOC_NONE, 0, 0, "out of memory");
+		memcpy(l, s, n);
+		l[n] = '\n';
+		size_t done = 0;
+		while (done < n + 1) {
+			ssize_t k = write(fileno(j->f), l + done, n + 1 - done);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				int err = k < 0 ? errno : EIO;
+				free(l);
+				return write_failed(j, err, e);
+			}
+			done += (size_t)k;
+		}
+		free(l);
+		j->good += (off_t)(n + 1);
+		return ESP_OK;
+	}
 	if (fwrite(s, 1, n, j->f) != n || fputc('\n', j->f) == EOF)
-		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+		return write_failed(j, errno, e);
+	j->buffered += n + 1;
 	return ESP_OK;
 }
 
@@ -451,8 +513,12 @@ esp_status esp_jsonl_summary(esp_jsonl *j, const esp_summary *s, uint64_t record
 
 esp_status esp_jsonl_flush(esp_jsonl *j, esp_error *e)
 {
+	if (j->failed)
+		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, 0, "cannot write JSON Lines");
 	if (fflush(j->f) != 0 || ferror(j->f))
-		return esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
+		return write_failed(j, errno, e);
+	j->good += (off_t)j->buffered;
+	j->buffered = 0;
 	return ESP_OK;
 }
 
@@ -461,6 +527,8 @@ esp_status esp_jsonl_close(esp_jsonl *j, esp_error *e)
 	if (!j)
 		return ESP_OK;
 	esp_status st = esp_jsonl_flush(j, e);
+	if (j->failed)
+		__fpurge(j->f); /* nothing more after the last whole line */
 	if (!j->is_stdout && fclose(j->f) != 0 && st == ESP_OK)
 		st = esp_error_set(e, ESP_E_IO, j->path, ESP_LOC_NONE, 0, errno, "cannot write JSON Lines");
 	esp_jbuf_free(&j->line);

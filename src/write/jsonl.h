@@ -24,6 +24,8 @@ typedef struct esp_jsonl esp_jsonl;
 
 /* Create path ("-" is stdout). */
 esp_status esp_jsonl_open(const char *path, esp_jsonl **out, esp_error *e);
+/* The same; force: overwrite what write/outfile.h refuses (never a symlink). */
+esp_status esp_jsonl_open_force(const char *path, bool force, esp_jsonl **out, esp_error *e);
 esp_status esp_jsonl_session(esp_jsonl *j, const esp_session_info *si, esp_error *e);
 esp_status esp_jsonl_record(esp_jsonl *j, const esp_record *r, esp_error *e);
 /* s may be NULL (a session cut before the pipeline could summarise). */

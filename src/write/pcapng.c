@@ -1,5 +1,6 @@
 /* pcapng.c: writes SHB, IDB and one EPB per unit, whole blocks at a time. */
 #include "write/pcapng.h"
+#include "write/outfile.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -171,10 +172,9 @@ esp_status esp_pcapng_open(const char *path, const esp_pcapng_opts *o, esp_pcapn
 	if (!strcmp(path, "-")) {
 		w->f = stdout;
 		w->is_stdout = true;
-	} else if (!(w->f = fopen(path, "wb"))) {
-		int err = errno;
+	} else if (esp_outfile_open(path, o->force, "pcapng file", &w->f, e) != ESP_OK) {
 		free(w);
-		return esp_error_set(e, ESP_E_IO, path, ESP_LOC_NONE, 0, err, "cannot create pcapng file");
+		return e ? e->status : ESP_E_IO;
 	} else if ((w->iobuf = malloc(PCAPNG_BUFSIZE)) != NULL) {
 		/* glibc's 4 KiB default costs a write() per few packets; live use
 		 * still flushes every 100 ms. */

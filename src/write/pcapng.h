@@ -10,6 +10,7 @@
 #ifndef ESPTAP_WRITE_PCAPNG_H
 #define ESPTAP_WRITE_PCAPNG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,7 @@ typedef struct {
 	const char *if_name;   /* the port or input file, NULL: no if_name option */
 	const char *userappl;  /* "esptap 0.1.0", NULL: no shb_userappl option */
 	uint64_t start_unix_ns; /* added to every unit's ts_ns */
+	bool force;            /* overwrite what write/outfile.h refuses (never a symlink) */
 } esp_pcapng_opts;
 
 typedef struct esp_pcapng esp_pcapng;

@@ -24,6 +24,7 @@ struct esp_sinks {
 	uint8_t *pbuf;
 	size_t pcap_cap;
 	esp_error err; /* first failure */
+	bool pcap_failed;
 };
 
 static uint64_t now_ms(void)
@@ -44,10 +45,14 @@ static void write_pending(esp_sinks *s, const char *comment)
 	if (!s->pending)
 		return;
 	s->pending = false;
-	if (s->err.status != ESP_OK)
+	/* only the pcapng's own failure stops it: a JSON Lines reader that went
+	 * away must not cost the capture its end */
+	if (s->pcap_failed)
 		return;
 	esp_error e = {0};
-	keep(s, esp_pcapng_write(s->pcap, &s->pu, comment, &e), &e);
+	esp_status st = esp_pcapng_write(s->pcap, &s->pu, comment, &e);
+	s->pcap_failed = st != ESP_OK;
+	keep(s, st, &e);
 }
 
 esp_status esp_sinks_open(const esp_sinks_opts *o, const esp_session_info *si, esp_sinks **out, esp_error *e)
@@ -65,11 +70,12 @@ esp_status esp_sinks_open(const esp_sinks_opts *o, const esp_session_info *si, e
 			.if_name = si->ports[0] ? si->ports[0] : si->source,
 			.userappl = si->tool,
 			.start_unix_ns = si->start_unix_ns,
+			.force = o->force,
 		};
 		st = esp_pcapng_open(o->pcapng_path, &po, &s->pcap, e);
 	}
 	if (st == ESP_OK && o->jsonl_path) {
-		st = esp_jsonl_open(o->jsonl_path, &s->json, e);
+		st = esp_jsonl_open_force(o->jsonl_path, o->force, &s->json, e);
 		if (st == ESP_OK)
 			st = esp_jsonl_session(s->json, si, e);
 	}

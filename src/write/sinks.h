@@ -34,6 +34,7 @@ typedef struct {
 	FILE *text_out;          /* stdout if NULL */
 	int colour;              /* -1 auto (tty and NO_COLOR unset), 0 off, 1 on */
 	bool live;               /* flush files at least every 100 ms */
+	bool force;              /* --force: overwrite files write/outfile.h refuses */
 } esp_sinks_opts;
 
 typedef struct esp_sinks esp_sinks;

@@ -14,6 +14,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A read-only source tree (make distcheck, an unpacked tarball installed by root): the
+# Node side runs from a copy in the build tree, its node_modules installed there (or linked
+# to $ESPTAP_NODE_MODULES, an installed tree of the same package-lock, to spare the network).
+if [ ! -w "$E2E" ]; then
+	_copy="${top_builddir:?}/tests/e2e-node"
+	mkdir -p "$_copy"
+	for _f in "$E2E"/*; do
+		case $_f in */node_modules) ;; *) cp -p "$_f" "$_copy/" 2>/dev/null; chmod u+w "$_copy/${_f##*/}" ;; esac
+	done
+	if [ -n "${ESPTAP_NODE_MODULES:-}" ] && [ ! -e "$_copy/node_modules" ]; then
+		ln -s "$ESPTAP_NODE_MODULES" "$_copy/node_modules"
+	fi
+	E2E=$_copy
+fi
 # make -j runs several e2e tests at once: one npm ci, the others wait for it
 # (two at once in the same directory fail with ENOTEMPTY, or run a half-installed tree).
 (

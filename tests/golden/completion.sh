@@ -9,7 +9,8 @@ complete_line() { # words...: sets COMPREPLY for the last word
 	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
 }
 check "verbs" "$(complete_line "$ESPTAP" de)" "decode"
-check "decode --fo" "$(complete_line "$ESPTAP" decode --fo)" "--format"
+check "decode --form" "$(complete_line "$ESPTAP" decode --form)" "--format"
+check "decode --forc (from --help)" "$(complete_line "$ESPTAP" decode --forc)" "--force"
 check "sim --fa" "$(complete_line "$ESPTAP" sim --fa)" "--fault"
 check "proxy --li" "$(complete_line "$ESPTAP" proxy --li)" "--link --linktype"
 check "decode --format VALUE" "$(complete_line "$ESPTAP" decode --format p)" "pcap"
@@ -18,4 +19,4 @@ check "diff verb" "$(complete_line "$ESPTAP" dif)" "diff"
 check "di: diagnose and diff" "$(complete_line "$ESPTAP" di)" "diagnose diff"
 check "diff --"  "$(complete_line "$ESPTAP" diff --j)" "--json"
 echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -eq 9 ]
+[ "$fail" -eq 0 ] && [ "$pass" -eq 10 ]
