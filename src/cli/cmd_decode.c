@@ -56,7 +56,7 @@ static void usage(FILE *f)
 		"      --force           overwrite an output that is not a plain file of yours (never a symlink)\n"
 		"  -h, --help            this help\n\n"
 		"exit status: 0 ok, 2 usage, 3 input missing or output not writable, 4 unknown format\n"
-		"or link type, 5 input cut short (what came before is decoded and written), 8 internal\n");
+		"or link type, 5 input cut short or cut in places (the rest is decoded and written), 8 internal\n");
 }
 
 static int parse_format(const char *s, esp_input_format *f)

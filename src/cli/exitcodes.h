@@ -11,7 +11,7 @@ enum {
 	EXIT_USAGE = 2,      /* bad command line */
 	EXIT_INPUT = 3,      /* input file missing or unreadable, output not writable */
 	EXIT_FORMAT = 4,     /* input of no known format, wrong link type, corrupt */
-	EXIT_TRUNCATED = 5,  /* input cut short: what came before was decoded and written */
+	EXIT_TRUNCATED = 5,  /* input cut short or cut in places: everything else was decoded and written */
 	EXIT_PORT = 6,       /* port missing, busy, or permission denied; link path taken */
 	EXIT_PORT_GONE = 7,  /* port vanished mid-session: files closed and valid */
 	EXIT_INTERNAL = 8,   /* out of memory or a bug */

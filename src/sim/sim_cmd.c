@@ -383,7 +383,7 @@ static void execute(esp_sim *s, uint8_t op, uint32_t chk, esp_cursor *c, size_t 
 	case ESP_MEM_END: {
 		uint32_t flag = esp_u32le(c), entry = esp_u32le(c);
 		s->mem_active = false;
-		r->enter_stub = !is_stub(s) && flag == 0 && entry != 0;
+		r->enter_stub = flag == 0 && entry != 0; /* the ROM or a running stub jumps to the code */
 		break;
 	}
 	case ESP_CHANGE_BAUDRATE: {

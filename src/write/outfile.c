@@ -18,8 +18,10 @@ esp_status esp_outfile_open(const char *path, bool force, const char *what, FILE
 	*f = NULL;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
 	if (fd < 0 && errno == EEXIST) {
-		/* O_NONBLOCK: a fifo with no reader must not hang us; cleared below */
+		/* O_NONBLOCK first: the checks below run before any wait; cleared below */
 		fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0 && errno == ENXIO) /* a fifo whose reader is still to come (Wireshark's extcap): wait for it */
+			fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0 && errno == ELOOP)
 			return refuse(e, path, -1, 0, "it is a symbolic link (esptap never writes through one)", what);
 		struct stat st;
