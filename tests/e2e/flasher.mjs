@@ -14,11 +14,15 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { NodeSerialPort } from "./webserial-shim.mjs";
 
-// What differs between the esptool-js release lines, in one place. Each line is an npm alias in
-// package.json. 0.4 and 0.5 are imported from their bundle.js (self-contained ESM: their lib/ imports
-// the stub JSON without the import attribute Node requires); they take images as binary strings and
-// hash what they were given; their checkCommand has no response-length argument. (0.4's writeFlash
-// refuses --no-compress by itself: "Yet to handle Non Compressed writes".) The reset modes ("default_reset", "no_reset") and main(mode) are common to all.
+// What differs between the esptool-js release lines, in one place; each is an npm alias in package.json.
+// Common to all: the constructor options, main(mode) with "default_reset" / "no_reset", detectChip,
+// changeBaud, readFlashId, readFlash, eraseFlash, and the stub found running from SYNC replies of value 0.
+// 0.4 and 0.5 are imported from their bundle.js (self-contained ESM; their lib/ imports the stub JSON
+// without the import attribute Node requires), take images as binary strings and hash what they were
+// given, and have no response-length argument in checkCommand. Their transports read the Web Serial
+// stream in ways a whole-read pty exposes (see webserial-shim.mjs), so their port hands data over in
+// 64-byte pieces, as a USB-UART bridge does; 0.7 keeps whole reads. (0.4's writeFlash refuses
+// --no-compress by itself: "Yet to handle Non Compressed writes".)
 const binaryString = (u8) => Buffer.from(u8).toString("latin1");
 const LINES = {
   "0.7": {
