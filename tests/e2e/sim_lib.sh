@@ -18,8 +18,10 @@ trap cleanup EXIT
 # (two at once in the same directory fail with ENOTEMPTY, or run a half-installed tree).
 (
 	flock 9
-	# npm writes node_modules/.package-lock.json once the tree is complete.
-	if [ ! -f "$E2E/node_modules/.package-lock.json" ] || [ ! -d "$E2E/node_modules/esptool-js" ]; then
+	# npm writes node_modules/.package-lock.json once the tree is complete; a package-lock.json
+	# changed since (a release line added) installs again.
+	if [ ! -f "$E2E/node_modules/.package-lock.json" ] || [ ! -d "$E2E/node_modules/esptool-js" ] ||
+		[ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
 		echo "e2e: installing esptool-js (npm ci) in $E2E"
 		(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
 	fi
