@@ -56,11 +56,13 @@ stop_sim() {
 	SIM_RC=$?
 }
 
-# flash NAME ARGS...: run the esptool-js driver against sim NAME; output in $WORK/NAME.out, rc in FLASH_RC.
+# flash NAME ARGS...: run the esptool-js driver against sim NAME; output in $WORK/NAME.out, rc in FLASH_RC
+# (124 if it hung for FLASH_TIMEOUT seconds, default 600: a hung flasher fails its test, not the suite).
 flash() {
 	_sn=$1; shift
 	FLASH_RC=0
-	node "$E2E/flasher.mjs" --port "$WORK/tty.$_sn" "$@" >"$WORK/$_sn.out" 2>&1 || FLASH_RC=$?
+	timeout "${FLASH_TIMEOUT:-600}" node "$E2E/flasher.mjs" --port "$WORK/tty.$_sn" "$@" >"$WORK/$_sn.out" 2>&1 ||
+		FLASH_RC=$?
 	grep -E '^(flasher|detect|write|read|erase-[a-z]+): ' "$WORK/$_sn.out" | sed "s/^/  [$_sn] /"
 }
 
