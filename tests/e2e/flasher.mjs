@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// flasher.mjs: drives esptool-js 0.7.0 from Node against a serial port or pty (esptap's end-to-end tests).
+// flasher.mjs: drives esptool-js (0.7.0, or the 0.5.7 / 0.4.7 release lines) from Node against a serial
+// port or pty (esptap's end-to-end tests).
 //
 //   node flasher.mjs --port PATH [--baud 921600] [--rom-baud 115200] [--before no_reset|default_reset]
-//                    [--no-stub] [--no-compress] [--trace] ACTION...
+//                    [--no-stub] [--no-compress] [--trace] [--esptool-js 0.7|0.5|0.4] ACTION...
 //   actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT
 //            | erase-region OFFSET SIZE | erase-all | reboot
 //   (reboot: FLASH_END asking for a reboot, esptool-js's flashFinish(true), then
@@ -13,13 +14,56 @@
 // "flasher: FAILED: <message>" (exit 1).
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { ESPLoader, Transport } from "esptool-js";
 import { NodeSerialPort } from "./webserial-shim.mjs";
+
+// What differs between the esptool-js release lines, in one place; each is an npm alias in package.json.
+// Common to all: the constructor options, main(mode) with "default_reset" / "no_reset", detectChip,
+// changeBaud, readFlashId, readFlash, eraseFlash, and the stub found running from SYNC replies of value 0.
+// 0.4 and 0.5 are imported from their bundle.js (self-contained ESM; their lib/ imports the stub JSON
+// without the import attribute Node requires), take images as binary strings and hash what they were
+// given, and have no response-length argument in checkCommand. Their transports read the Web Serial
+// stream in ways a whole-read pty exposes (see webserial-shim.mjs), so their port hands data over in
+// 64-byte pieces, as a USB-UART bridge does; 0.7 keeps whole reads. (0.4's writeFlash refuses
+// --no-compress by itself: "Yet to handle Non Compressed writes".)
+const binaryString = (u8) => Buffer.from(u8).toString("latin1");
+const LINES = {
+  "0.7": {
+    pkg: "esptool-js",
+    version: "0.7.0",
+    entry: "esptool-js",
+    usbPacket: 0,
+    image: (u8) => u8,
+    hashable: (img) => img,
+    eraseRegion: (loader, pkt, timeout) =>
+      loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, undefined, timeout),
+  },
+  "0.5": {
+    pkg: "esptool-js-0.5",
+    version: "0.5.7",
+    entry: "esptool-js-0.5/bundle.js",
+    usbPacket: 64,
+    image: binaryString,
+    hashable: (img) => Buffer.from(img, "latin1"),
+    eraseRegion: (loader, pkt, timeout) =>
+      loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, timeout),
+  },
+  "0.4": {
+    pkg: "esptool-js-0.4",
+    version: "0.4.7",
+    entry: "esptool-js-0.4/bundle.js",
+    usbPacket: 64,
+    image: binaryString,
+    hashable: (img) => Buffer.from(img, "latin1"),
+    eraseRegion: (loader, pkt, timeout) =>
+      loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, timeout),
+  },
+};
+for (const [line, a] of Object.entries(LINES)) LINES[a.version] = LINES[line];
 
 function usage(msg) {
   if (msg) console.error(`flasher: ${msg}`);
   console.error(
-    "usage: node flasher.mjs --port PATH [--baud N] [--rom-baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] ACTION...\n" +
+    "usage: node flasher.mjs --port PATH [--baud N] [--rom-baud N] [--before no_reset|default_reset] [--no-stub] [--no-compress] [--trace] [--esptool-js 0.7|0.5|0.4] ACTION...\n" +
       "actions: detect | write OFFSET=FILE... | verify | read OFFSET SIZE OUT | erase-region OFFSET SIZE | erase-all | reboot",
   );
   process.exit(2);
@@ -31,7 +75,7 @@ function num(s) {
   return v;
 }
 
-const opts = { port: null, baud: 115200, romBaud: 115200, before: "no_reset", stub: true, compress: true, trace: false };
+const opts = { port: null, baud: 115200, romBaud: 115200, before: "no_reset", stub: true, compress: true, trace: false, line: "0.7" };
 const actions = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -44,6 +88,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--no-stub") opts.stub = false;
   else if (a === "--no-compress") opts.compress = false;
   else if (a === "--trace") opts.trace = true;
+  else if (a === "--esptool-js") opts.line = next();
   else if (a === "detect" || a === "verify" || a === "erase-all" || a === "reboot") actions.push({ kind: a });
   else if (a === "write") {
     const files = [];
@@ -60,6 +105,8 @@ for (let i = 0; i < argv.length; i++) {
 if (!opts.port) usage("--port is required");
 if (!actions.length) usage("no action");
 if (!["no_reset", "default_reset"].includes(opts.before)) usage(`--before: ${opts.before}`);
+if (!LINES[opts.line]) usage(`--esptool-js: ${opts.line} (one of ${Object.keys(LINES).join(", ")})`);
+const api = LINES[opts.line];
 const verify = actions.some((a) => a.kind === "verify");
 
 const terminal = {
@@ -87,8 +134,16 @@ async function connect(loader) {
   console.log("Flash ID: " + id.toString(16));
 }
 
+// The alias must hold the release it names (a stale node_modules would test another one).
+async function load() {
+  const meta = JSON.parse(readFileSync(new URL(`./node_modules/${api.pkg}/package.json`, import.meta.url)));
+  if (meta.version !== api.version) throw new Error(`${api.pkg} is ${meta.version}, expected ${api.version}`);
+  return import(api.entry);
+}
+
 async function run() {
-  const port = new NodeSerialPort(opts.port);
+  const { ESPLoader, Transport } = await load();
+  const port = new NodeSerialPort(opts.port, { usbPacket: api.usbPacket });
   const transport = new Transport(port, opts.trace);
   const loader = new ESPLoader({ transport, baudrate: opts.baud, romBaudrate: opts.romBaud, terminal, enableTracing: opts.trace });
   let failed = null;
@@ -98,7 +153,7 @@ async function run() {
       if (a.kind === "detect") {
         console.log(`detect: ${loader.chip.CHIP_NAME}`);
       } else if (a.kind === "write") {
-        const fileArray = a.files.map((f) => ({ address: f.address, data: new Uint8Array(readFileSync(f.file)) }));
+        const fileArray = a.files.map((f) => ({ address: f.address, data: api.image(new Uint8Array(readFileSync(f.file))) }));
         await loader.writeFlash({
           fileArray,
           flashMode: "keep",
@@ -106,7 +161,7 @@ async function run() {
           flashSize: "keep",
           eraseAll: false,
           compress: opts.compress,
-          calculateMD5Hash: verify ? (img) => md5(img) : undefined,
+          calculateMD5Hash: verify ? (img) => md5(api.hashable(img)) : undefined,
         });
         for (const f of fileArray)
           console.log(`write: ${hex(f.address)} ${f.data.length} bytes${verify ? " verified" : ""}`);
@@ -121,7 +176,7 @@ async function run() {
         new DataView(pkt.buffer).setUint32(0, a.offset, true);
         new DataView(pkt.buffer).setUint32(4, a.size, true);
         const timeout = loader.timeoutPerMb(loader.ERASE_REGION_TIMEOUT_PER_MB, a.size);
-        await loader.checkCommand("erase region", loader.ESP_ERASE_REGION, pkt, undefined, undefined, timeout);
+        await api.eraseRegion(loader, pkt, timeout);
         console.log(`erase-region: ${hex(a.offset)} ${a.size} bytes`);
       } else if (a.kind === "reboot") {
         await loader.flashFinish(true);
@@ -140,13 +195,15 @@ async function run() {
   } catch {
     /* the port may already be gone */
   }
-  if (failed) {
-    const msg = String((failed && failed.message) || failed).replace(/\s+/g, " ").trim();
-    console.log(`flasher: FAILED: ${msg}`);
-    process.exit(1);
-  }
+  if (failed) fail(failed);
   console.log("flasher: OK");
   process.exit(0);
 }
 
-run();
+function fail(e) {
+  const msg = String((e && e.message) || e).replace(/\s+/g, " ").trim();
+  console.log(`flasher: FAILED: ${msg}`);
+  process.exit(1);
+}
+
+run().catch(fail);

@@ -32,8 +32,10 @@ fi
 # (two at once in the same directory fail with ENOTEMPTY, or run a half-installed tree).
 (
 	flock 9
-	# npm writes node_modules/.package-lock.json once the tree is complete.
-	if [ ! -f "$E2E/node_modules/.package-lock.json" ] || [ ! -d "$E2E/node_modules/esptool-js" ]; then
+	# npm writes node_modules/.package-lock.json once the tree is complete; a package-lock.json
+	# changed since (a release line added) installs again.
+	if [ ! -f "$E2E/node_modules/.package-lock.json" ] || [ ! -d "$E2E/node_modules/esptool-js" ] ||
+		[ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
 		echo "e2e: installing esptool-js (npm ci) in $E2E"
 		(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
 	fi
@@ -68,11 +70,13 @@ stop_sim() {
 	SIM_RC=$?
 }
 
-# flash NAME ARGS...: run the esptool-js driver against sim NAME; output in $WORK/NAME.out, rc in FLASH_RC.
+# flash NAME ARGS...: run the esptool-js driver against sim NAME; output in $WORK/NAME.out, rc in FLASH_RC
+# (124 if it hung for FLASH_TIMEOUT seconds, default 600: a hung flasher fails its test, not the suite).
 flash() {
 	_sn=$1; shift
 	FLASH_RC=0
-	node "$E2E/flasher.mjs" --port "$WORK/tty.$_sn" "$@" >"$WORK/$_sn.out" 2>&1 || FLASH_RC=$?
+	timeout "${FLASH_TIMEOUT:-600}" node "$E2E/flasher.mjs" --port "$WORK/tty.$_sn" "$@" >"$WORK/$_sn.out" 2>&1 ||
+		FLASH_RC=$?
 	grep -E '^(flasher|detect|write|read|erase-[a-z]+): ' "$WORK/$_sn.out" | sed "s/^/  [$_sn] /"
 }
 

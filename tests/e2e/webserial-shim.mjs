@@ -13,17 +13,63 @@ function ignorable(err) {
   return LINE_ERRORS_TO_IGNORE.some((k) => s.includes(k));
 }
 
+// A browser's SerialPort.readable is a new stream after the previous one was cancelled (esptool-js
+// 0.4 cancels its reader on every read timeout, 0.5 on flushInput): cancelling discards what was
+// received and not yet read, and what arrives while no stream exists waits for the next one, as in
+// the OS buffer. `usbPacket` (bytes, 0 = whole reads) hands data over in pieces of at most that size,
+// as a USB-UART bridge delivers it (64-byte bulk packets): esptool-js 0.5 leaves a read pending when
+// it times out, and that read takes the next piece, as it would on a real bridge.
 export class NodeSerialPort {
-  constructor(path) {
+  constructor(path, { usbPacket = 0 } = {}) {
     this.path = path;
+    this.usbPacket = usbPacket;
     this.port = null;
-    this.readable = null;
+    this.stream = null; // the current readable, null when none was asked for since a cancel
+    this.deliver = null; // enqueues into the current readable
+    this.end = null; // closes it
+    this.backlog = [];
     this.writable = null;
     this.lines = { dtr: false, rts: false, brk: false };
   }
 
   getInfo() {
     return { usbVendorId: undefined, usbProductId: undefined };
+  }
+
+  get readable() {
+    if (!this.stream && this.port) this.stream = this.newReadable();
+    return this.stream;
+  }
+
+  pieces(u8) {
+    if (!this.usbPacket) return [u8];
+    const out = [];
+    for (let i = 0; i < u8.length; i += this.usbPacket) out.push(u8.subarray(i, i + this.usbPacket));
+    return out;
+  }
+
+  newReadable() {
+    const self = this;
+    const stream = new ReadableStream({
+      start(c) {
+        const waiting = self.backlog;
+        self.backlog = [];
+        for (const p of waiting) c.enqueue(p);
+        self.deliver = (u8) => c.enqueue(u8);
+        self.end = () => {
+          try { c.close(); } catch { /* already closed */ }
+        };
+      },
+      cancel() {
+        if (self.stream === stream) {
+          self.stream = null;
+          self.deliver = null;
+          self.end = null;
+          self.backlog = [];
+        }
+      },
+    });
+    return stream;
   }
 
   async open(options = {}) {
@@ -35,24 +81,19 @@ export class NodeSerialPort {
     });
     await new Promise((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     this.port = port;
-    let ctrl = null;
-    let live = true;
-    this.readable = new ReadableStream({
-      start(c) {
-        ctrl = c;
-        port.on("data", (buf) => {
-          if (live) ctrl.enqueue(new Uint8Array(buf));
-        });
-        port.on("close", () => {
-          if (live) {
-            live = false;
-            try { ctrl.close(); } catch { /* already closed */ }
-          }
-        });
-      },
-      cancel() {
-        live = false;
-      },
+    this.stream = null;
+    this.deliver = null;
+    this.end = null;
+    this.backlog = [];
+    port.on("data", (buf) => {
+      if (this.port !== port) return;
+      for (const p of this.pieces(new Uint8Array(buf))) {
+        if (this.deliver) this.deliver(p);
+        else this.backlog.push(p);
+      }
+    });
+    port.on("close", () => {
+      if (this.end) this.end();
     });
     this.writable = new WritableStream({
       write(chunk) {
@@ -85,8 +126,12 @@ export class NodeSerialPort {
 
   async close() {
     const port = this.port;
+    if (this.end) this.end();
     this.port = null;
-    this.readable = null;
+    this.stream = null;
+    this.deliver = null;
+    this.end = null;
+    this.backlog = [];
     this.writable = null;
     if (port && port.isOpen) await new Promise((resolve) => port.close(() => resolve()));
   }
