@@ -1,5 +1,5 @@
 /* tracelog.c: the esptool / esptool-js --trace log importer (see tracelog.h). */
-#include "capture/tracelog.h"
+#include "capture/tracelog_int.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -8,115 +8,10 @@
 
 #include "core/slip.h"
 
-/* What a wire or dump line carries. */
-enum { W_NONE, W_WRITE, W_READ, W_REMAIN, W_SKIP };
-
-#define WANT_ANY ((size_t)-1) /* `Remaining data` says no count */
-
-/* Counts SLIP frames on one direction, only to cross-check the log's own
- * command / full-packet lines; the pipeline's deframer does the real work. */
-typedef struct {
-	size_t len;
-	uint8_t first;
-	uint64_t frames, cmds;
-} frame_count;
-
-typedef struct {
-	const char *source;
-	const esp_feed *feed;
-	esp_error *e;
-	esp_trace_result *r;
-	bool js, flavour_known, any_msg;
-	uint64_t ms; /* current time, ms since start */
-	uint64_t line;
-
-	int dump;        /* W_* of a hex dump continuing on the next lines */
-	size_t want;     /* bytes the dump's header announced */
-	uint64_t dump_line;
-	bool wrap;       /* the dump's header line held bytes but too few: a wrapped line may follow */
-	uint8_t *buf;
-	size_t len, cap;
-
-	uint64_t cmd_lines, full_packets;
-	frame_count h2c, c2h;
-	uint32_t pending_baud;
-
-	/* esptool-js puts the bytes after a packet's end back in its buffer and
-	 * shows them again at the head of its next `Read`: those already fed. */
-	uint8_t *pend;
-	size_t pend_len, pend_cap;
-	bool in_pkt, esc;
-
-	char *scratch;
-	size_t scratch_cap;
-
-	/* pasted logs: dumps cut short or holding other counts than announced */
-	uint64_t cuts, cut_line;
-	bool orphan;     /* inside a run of headerless dump lines */
-	char cut_what[120]; /* the first one, for the error line */
-} tr;
-
-static bool grow(void *pp, size_t *cap, size_t need)
-{
-	uint8_t **p = pp;
-	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap : 256;
-	while (c < need)
-		c *= 2;
-	uint8_t *q = realloc(*p, c);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = c;
-	return true;
-}
-
 static bool starts(const char *s, size_t n, const char *lit)
 {
 	size_t k = strlen(lit);
 	return n >= k && memcmp(s, lit, k) == 0;
-}
-
-static uint64_t now_ns(const tr *t) { return t->ms * 1000000u; }
-
-static void count_frames(frame_count *fc, const uint8_t *p, size_t n, bool h2c)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == ESP_SLIP_END) {
-			if (fc->len) {
-				fc->frames++;
-				if (h2c && fc->len >= 8 && fc->first == 0x00)
-					fc->cmds++;
-			}
-			fc->len = 0;
-		} else if (p[i] != ESP_SLIP_ESC) {
-			if (!fc->len)
-				fc->first = p[i];
-			fc->len++;
-		}
-	}
-}
-
-static void emit_event(tr *t, esp_event_kind k, esp_dir d, uint32_t value, const void *p, size_t n)
-{
-	esp_event ev = {.ts_ns = now_ns(t), .dir = d, .kind = k, .value = value,
-			.data = p, .len = n};
-	if (t->feed->event)
-		t->feed->event(&ev, t->feed->user);
-	t->r->end_ns = ev.ts_ns;
-}
-
-static void emit_bytes(tr *t, esp_dir d, const uint8_t *p, size_t n)
-{
-	if (!n)
-		return;
-	emit_event(t, ESP_EV_BYTES, d, 0, p, n);
-	count_frames(d == ESP_DIR_H2C ? &t->h2c : &t->c2h, p, n, d == ESP_DIR_H2C);
-	if (d == ESP_DIR_H2C)
-		t->r->h2c_bytes += n;
-	else
-		t->r->c2h_bytes += n;
 }
 
 static uint32_t first_number(const char *s, size_t n)
@@ -145,12 +40,12 @@ static void note(tr *t, const char *s, size_t n)
 		t->r->flasher[k] = 0;
 	}
 	t->any_msg = true;
-	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, s, n);
+	trace_emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, s, n);
 	t->r->notes++;
 	if (starts(s, n, "Changing baud rate to ") || starts(s, n, "Changing baudrate to ")) {
 		t->pending_baud = first_number(s, n);
 	} else if (starts(s, n, "Changed") && t->pending_baud) {
-		emit_event(t, ESP_EV_BAUD, ESP_DIR_NONE, t->pending_baud, NULL, 0);
+		trace_emit_event(t, ESP_EV_BAUD, ESP_DIR_NONE, t->pending_baud, NULL, 0);
 		t->pending_baud = 0;
 	}
 }
@@ -159,7 +54,7 @@ static void note(tr *t, const char *s, size_t n)
  * escapes; a carriage return separates progress messages. */
 static void message(tr *t, const char *s, size_t n)
 {
-	if (!grow(&t->scratch, &t->scratch_cap, n + 1))
+	if (!trace_grow(&t->scratch, &t->scratch_cap, n + 1))
 		return;
 	char *o = t->scratch;
 	size_t k = 0, start = 0;
@@ -182,199 +77,6 @@ static void message(tr *t, const char *s, size_t n)
 		o[k++] = s[i];
 	}
 	note(t, o + start, k - start);
-}
-
-/* Hex pairs separated by blanks, up to a '|' or the end, appended to buf.
- * Returns 0, or the offset (1-based) of the bad character. A cut line (cut)
- * may end in half a pair, which is dropped. */
-static size_t hex_append(tr *t, const char *s, size_t n, bool cut)
-{
-	for (size_t i = 0; i < n;) {
-		if (s[i] == ' ' || s[i] == '\t') {
-			i++;
-			continue;
-		}
-		if (s[i] == '|')
-			break;
-		int hi = esp_hexval((unsigned char)s[i]);
-		if (hi < 0)
-			return i + 1;
-		if (i + 1 >= n) /* half a pair: the line was cut there (reported as a short dump) */
-			break;
-		int lo = esp_hexval((unsigned char)s[i + 1]);
-		if (lo < 0)
-			return i + 2;
-		if (!grow(&t->buf, &t->cap, t->len + 1))
-			return i + 1;
-		t->buf[t->len++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	return 0;
-}
-
-/* A Python repr of bytes (b'..', '..' or ".."), appended to buf.
- * Returns 0, 1 malformed, 2 no closing quote. */
-static int repr_append(tr *t, const char *s, size_t n)
-{
-	size_t i = 0;
-	if (i < n && s[i] == 'b')
-		i++;
-	if (i >= n || (s[i] != '\'' && s[i] != '"'))
-		return 1;
-	char q = s[i++];
-	while (i < n && s[i] != q) {
-		int c = (unsigned char)s[i++];
-		if (c == '\\') {
-			if (i >= n)
-				return 2;
-			char x = s[i++];
-			switch (x) {
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case '\\': case '\'': case '"': c = x; break;
-			case 'x': {
-				if (i + 2 > n)
-					return 2;
-				int hi = esp_hexval((unsigned char)s[i]), lo = esp_hexval((unsigned char)s[i + 1]);
-				if (hi < 0 || lo < 0)
-					return 1;
-				c = hi << 4 | lo;
-				i += 2;
-				break;
-			}
-			default: return 1;
-			}
-		}
-		if (!grow(&t->buf, &t->cap, t->len + 1))
-			return 1;
-		t->buf[t->len++] = (uint8_t)c;
-	}
-	return i < n ? 0 : 2;
-}
-
-static void js_reset(tr *t)
-{
-	t->pend_len = 0;
-	t->in_pkt = t->esc = false;
-}
-
-/* esptool-js `Read`: skip what it shows again, then follow its SLIP reader
- * to know which bytes it puts back. */
-static void js_read(tr *t, const uint8_t *b, size_t n)
-{
-	size_t skip = 0;
-	if (!n)
-		return;
-	if (t->pend_len && n >= t->pend_len && memcmp(b, t->pend, t->pend_len) == 0)
-		skip = t->pend_len;
-	t->pend_len = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = b[i];
-		if (!t->in_pkt) {
-			if (c != ESP_SLIP_END)
-				break; /* invalid head: read() throws, buffer dropped */
-			t->in_pkt = true;
-		} else if (t->esc) {
-			t->esc = false;
-			if (c != ESP_SLIP_ESC_END && c != ESP_SLIP_ESC_ESC) {
-				t->in_pkt = false;
-				break;
-			}
-		} else if (c == ESP_SLIP_ESC) {
-			t->esc = true;
-		} else if (c == ESP_SLIP_END) {
-			t->in_pkt = false;
-			size_t rest = n - i - 1;
-			if (rest && grow(&t->pend, &t->pend_cap, rest)) {
-				memcpy(t->pend, b + i + 1, rest);
-				t->pend_len = rest;
-			}
-			break;
-		}
-	}
-	emit_bytes(t, ESP_DIR_C2H, b + skip, n - skip);
-}
-
-static void deliver(tr *t, int kind, const uint8_t *b, size_t n)
-{
-	if (kind == W_WRITE) {
-		emit_bytes(t, ESP_DIR_H2C, b, n);
-	} else if (kind == W_READ) {
-		if (t->js)
-			js_read(t, b, n);
-		else
-			emit_bytes(t, ESP_DIR_C2H, b, n);
-	} else if (kind == W_REMAIN) {
-		emit_bytes(t, ESP_DIR_C2H, b, n);
-		if (t->js) { /* left in its buffer: its next Read shows them again */
-			t->in_pkt = t->esc = false;
-			t->pend_len = 0;
-			if (n && grow(&t->pend, &t->pend_cap, n)) {
-				memcpy(t->pend, b, n);
-				t->pend_len = n;
-			}
-		}
-	}
-}
-
-/* A dump holding other than the bytes its header announced (a log cut or
- * pasted in part): what is there is fed; the bytes missing are a gap, so the
- * frame they cut shows as truncated and the next one decodes; a note says
- * where. Decoding goes on; the import ends with ESP_E_TRUNCATED. */
-static void damaged(tr *t, int k, uint64_t line, size_t got, size_t want)
-{
-	esp_dir d = k == W_WRITE ? ESP_DIR_H2C : ESP_DIR_C2H;
-	deliver(t, k, t->buf, got);
-	char what[120], msg[160];
-	if (got < want) {
-		emit_event(t, ESP_EV_GAP, d, (uint32_t)(want - got > 0xffffffffu ? 0xffffffffu : want - got), NULL, 0);
-		snprintf(what, sizeof what, "hex dump cut: %zu of the %zu bytes announced, %zu missing", got, want,
-			 want - got);
-	} else {
-		snprintf(what, sizeof what, "hex dump holds %zu bytes, %zu announced", got, want);
-	}
-	int m = snprintf(msg, sizeof msg, "trace line %llu: %s", (unsigned long long)line, what);
-	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
-	if (!t->cuts++) {
-		t->cut_line = line;
-		memcpy(t->cut_what, what, sizeof what);
-	}
-}
-
-/* The dump ended (a line that is not its continuation). */
-static esp_status finish_dump(tr *t)
-{
-	int k = t->dump;
-	t->dump = W_NONE;
-	t->wrap = false;
-	if (k == W_NONE || k == W_SKIP)
-		return ESP_OK;
-	if (t->want != WANT_ANY && t->len != t->want)
-		damaged(t, k, t->dump_line, t->len, t->want);
-	else
-		deliver(t, k, t->buf, t->len);
-	return ESP_OK;
-}
-
-/* A line of bare hex pairs: the rest of a dump line a terminal or a mail
- * client wrapped. */
-static bool is_wrapped_hex(const char *s, size_t n)
-{
-	bool digit = false;
-	for (size_t i = 0; i < n; i++)
-		if (esp_hexval((unsigned char)s[i]) >= 0)
-			digit = true;
-		else if (s[i] != ' ' && s[i] != '\t')
-			return false;
-	return digit;
-}
-
-static bool is_continuation(const char *s, size_t n, bool nl)
-{
-	if (n < 5 || memcmp(s, "    ", 4) != 0 || esp_hexval((unsigned char)s[4]) < 0)
-		return false;
-	return memchr(s, '|', n) != NULL || !nl;
 }
 
 /* Classify a TRACE message: W_* and the announced count (WANT_ANY if none);
@@ -418,7 +120,7 @@ static int classify(tr *t, const char *m, size_t n, size_t *want, size_t *off)
 	if (starts(m, n, "command op") || starts(m, n, "--- Cmd ")) {
 		t->cmd_lines++;
 		if (t->js) /* esptool-js flushes its input before each command */
-			js_reset(t);
+			trace_js_reset(t);
 		const char *d = memmem(m, n, "data=", 5);
 		if (d)
 			*off = (size_t)(d - m) + 5;
@@ -429,18 +131,6 @@ static int classify(tr *t, const char *m, size_t n, size_t *want, size_t *off)
 		return W_SKIP;
 	}
 	return W_NONE;
-}
-
-/* A line cut so that its bytes are lost: a note where, counted for the exit status. */
-static void cut_note(tr *t, const char *what)
-{
-	char msg[160];
-	int m = snprintf(msg, sizeof msg, "trace line %llu: %s", (unsigned long long)t->line, what);
-	emit_event(t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, m > 0 && (size_t)m < sizeof msg ? (size_t)m : 0);
-	if (!t->cuts++) {
-		t->cut_line = t->line;
-		snprintf(t->cut_what, sizeof t->cut_what, "%s", what);
-	}
 }
 
 /* "Write 10 byt", "Rea": a dump's header cut short, its bytes gone with it. */
@@ -462,7 +152,7 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 	size_t want, off = 0;
 	int k = classify(t, m, n, &want, &off);
 	if (k == W_NONE && cut_header(m, n)) {
-		cut_note(t, "a dump's header line cut short, its bytes lost");
+		trace_cut_note(t, "a dump's header line cut short, its bytes lost");
 		return ESP_OK;
 	}
 	if (k == W_NONE) {
@@ -470,8 +160,8 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 			if (starts(m, n, "Drained ")) {
 				uint32_t had = first_number(m, n);
 				if (had > t->pend_len) /* bytes it dropped without showing */
-					emit_event(t, ESP_EV_GAP, ESP_DIR_C2H, had - (uint32_t)t->pend_len, NULL, 0);
-				js_reset(t);
+					trace_emit_event(t, ESP_EV_GAP, ESP_DIR_C2H, had - (uint32_t)t->pend_len, NULL, 0);
+				trace_js_reset(t);
 			} else if (starts(m, n, "No serial data") || starts(m, n, "Serial data stream")) {
 				t->in_pkt = t->esc = false;
 			}
@@ -503,14 +193,14 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 		return ESP_OK;
 	}
 	if (r[0] == '\'' || r[0] == '"' || (rn > 1 && r[0] == 'b' && (r[1] == '\'' || r[1] == '"'))) {
-		int rc = repr_append(t, r, rn);
+		int rc = trace_repr_append(t, r, rn);
 		if (rc == 2 && !nl)
 			goto cut;
 		if (rc)
 			return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
 					     "malformed byte string");
 	} else {
-		size_t bad = hex_append(t, r, rn, !nl);
+		size_t bad = trace_hex_append(t, r, rn, !nl);
 		if (bad)
 			return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
 					     "bad hex digit at column %zu",
@@ -525,13 +215,13 @@ static esp_status trace_msg(tr *t, const char *m, size_t n, bool nl)
 		return ESP_OK;
 	}
 	if (want != WANT_ANY && t->len != want)
-		damaged(t, k, t->line, t->len, want);
+		trace_damaged(t, k, t->line, t->len, want);
 	else
-		deliver(t, k, t->buf, t->len);
+		trace_deliver(t, k, t->buf, t->len);
 	return ESP_OK;
 cut:
 	/* a byte string without its closing quote: the log was cut in it */
-	damaged(t, k, t->line, t->len, want == WANT_ANY || want < t->len ? t->len + 1 : want);
+	trace_damaged(t, k, t->line, t->len, want == WANT_ANY || want < t->len ? t->len + 1 : want);
 	return ESP_OK;
 }
 
@@ -555,35 +245,35 @@ static esp_status line(tr *t, char *s, size_t n, bool nl)
 	if (n && s[n - 1] == '\r')
 		n--;
 	if (t->dump != W_NONE) {
-		bool wrapped = t->wrap && is_wrapped_hex(s, n);
-		if (wrapped || is_continuation(s, n, nl)) {
+		bool wrapped = t->wrap && trace_is_wrapped_hex(s, n);
+		if (wrapped || trace_is_continuation(s, n, nl)) {
 			if (t->dump == W_SKIP)
 				return ESP_OK;
 			size_t before = t->len;
-			if (!hex_append(t, wrapped ? s : s + 4, wrapped ? n : n - 4, !nl)) {
+			if (!trace_hex_append(t, wrapped ? s : s + 4, wrapped ? n : n - 4, !nl)) {
 				if (t->wrap && t->want != WANT_ANY && t->len >= t->want)
-					return finish_dump(t);
+					return trace_finish_dump(t);
 				return ESP_OK;
 			}
 			t->len = before; /* a garbled line: the dump ends before it */
 		}
-		esp_status st = finish_dump(t);
+		esp_status st = trace_finish_dump(t);
 		if (st)
 			return st;
 	}
 	const char *p = find_trace(s, n);
-	if (!p && is_continuation(s, n, true)) {
+	if (!p && trace_is_continuation(s, n, true)) {
 		/* a dump's lines whose header is gone (an excerpt starting inside
 		 * it, or a cut header line): their direction is unknown */
 		if (!t->orphan)
-			cut_note(t, "hex dump lines without their header, skipped");
+			trace_cut_note(t, "hex dump lines without their header, skipped");
 		t->orphan = true;
 		return ESP_OK;
 	}
 	t->orphan = false;
 	if (!p && n >= 7 && !memcmp(s, "TRACE +", 7)) {
 		if (n == 7) { /* the line was cut right after the stamp's sign */
-			cut_note(t, "a trace line cut inside its time stamp");
+			trace_cut_note(t, "a trace line cut inside its time stamp");
 			return ESP_OK;
 		}
 		return esp_error_set(t->e, ESP_E_CORRUPT, t->source, ESP_LOC_LINE, t->line, 0,
@@ -689,7 +379,7 @@ esp_status esp_trace_import(FILE *f, const char *source, esp_trace_flavour flavo
 	if (!st && ferror(f))
 		st = esp_error_set(e, ESP_E_IO, source, ESP_LOC_LINE, t.line, errno, "read failed");
 	if (!st)
-		st = finish_dump(&t);
+		st = trace_finish_dump(&t);
 	if (!st && t.cuts)
 		st = esp_error_set(e, ESP_E_TRUNCATED, source, ESP_LOC_LINE, t.cut_line, 0,
 				   "%s%s; everything else is decoded", t.cut_what,
@@ -702,7 +392,7 @@ esp_status esp_trace_import(FILE *f, const char *source, esp_trace_flavour flavo
 				 "%llu full packets reported, %llu frames read",
 				 (unsigned long long)t.cmd_lines, (unsigned long long)t.h2c.cmds,
 				 (unsigned long long)t.full_packets, (unsigned long long)t.c2h.frames);
-		emit_event(&t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, (size_t)m < sizeof msg ? (size_t)m : sizeof msg - 1);
+		trace_emit_event(&t, ESP_EV_NOTE, ESP_DIR_NONE, 0, msg, (size_t)m < sizeof msg ? (size_t)m : sizeof msg - 1);
 		r->notes++;
 	}
 	r->flavour = t.js ? ESP_TRACE_ESPTOOL_JS : ESP_TRACE_ESPTOOL;
