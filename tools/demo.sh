@@ -26,4 +26,7 @@ echo
 echo "== esptool-js said: $(grep -v '^Writing at' "$out/flasher.log" | tail -n 1) (exit $rc; full log in $out/flasher.log)"
 echo "== capture: $out/demo.pcapng (pcapng, docs/linktype.md)   trace: $out/demo.jsonl (JSON Lines)"
 echo "== again, offline: esptap decode $out/demo.pcapng"
+echo "== diagnosis (esptap diagnose $out/demo.pcapng):"
+"$esptap" diagnose "$out/demo.pcapng" || true
+echo "== for a bug report: esptap report --redact $out/demo.pcapng; in Wireshark: tshark -X lua_script:dissectors/esptap.lua -r $out/demo.pcapng"
 exit "$rc"
