@@ -49,7 +49,7 @@ int cmd_proxy(int argc, char **argv)
 	/* port and link first: a fault there leaves no files behind */
 	esp_proxy_opts po = {.port = port, .link = link, .baud = out.baud, .lines = false, .ctl_fd = -1};
 	if (esp_proxy_new(&po, &px, &e) != ESP_OK)
-		return live_port_fail(&e);
+		return live_open_fail(&out, "proxy", port, NULL, &e);
 	code = live_rec_open(&out, "proxy", port, NULL, NULL, NULL, &rec);
 	if (code) {
 		esp_proxy_free(px);

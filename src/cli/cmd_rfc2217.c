@@ -39,7 +39,7 @@ int cmd_rfc2217(int argc, char **argv)
 	esp_rec *rec = NULL;
 	esp_rfc2217_opts so = {.port = port, .listen = listen, .baud = out.baud};
 	if (esp_rfc2217_new(&so, &s, &e) != ESP_OK)
-		return live_port_fail(&e);
+		return live_open_fail(&out, "rfc2217", port, NULL, &e);
 	code = live_rec_open(&out, "rfc2217", port, NULL, NULL, NULL, &rec);
 	if (code) {
 		esp_rfc2217_free(s);

@@ -119,7 +119,7 @@ int cmd_run(int argc, char **argv)
 	if (esp_proxy_new(&po, &px, &e) != ESP_OK) {
 		close(sv[0]);
 		close(sv[1]);
-		return live_port_fail(&e);
+		return live_open_fail(&out, "run", port, NULL, &e);
 	}
 	code = live_rec_open(&out, "run", port, NULL, NULL, NULL, &rec);
 	if (code) {

@@ -37,7 +37,7 @@ int cmd_tap(int argc, char **argv)
 	esp_tap *t = NULL;
 	esp_rec *rec = NULL;
 	if (esp_tap_new(tx, rx, out.baud, &t, &e) != ESP_OK)
-		return live_port_fail(&e);
+		return live_open_fail(&out, "tap", tx, rx, &e);
 	code = live_rec_open(&out, "tap", tx, rx, esp_tap_on_record, t, &rec);
 	if (code) {
 		esp_tap_free(t);

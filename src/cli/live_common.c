@@ -159,10 +159,36 @@ int live_port_fail(const esp_error *e)
 	return EXIT_PORT;
 }
 
+/* esptap's own note about the port: the diagnosis reads "esptap: CODE: TEXT" (analyze_proto.c). */
+static void port_note(esp_rec *rec, const char *code, const esp_error *e)
+{
+	char msg[700], note[760];
+	esp_error_format(e, msg, sizeof msg);
+	snprintf(note, sizeof note, "esptap: %s: %s", code, msg);
+	esp_rec_note(rec, note);
+}
+
+int live_open_fail(const live_out *o, const char *verb, const char *port, const char *port2, const esp_error *e)
+{
+	int code = live_port_fail(e);
+	bool is_port = (port && !strcmp(e->source, port)) || (port2 && !strcmp(e->source, port2));
+	if ((e->status != ESP_E_PORT_BUSY && e->status != ESP_E_PERM) || !is_port || (!o->pcapng && !o->jsonl))
+		return code;
+	live_out q = *o;
+	q.quiet = true; /* the fault is on stderr already */
+	esp_rec *rec = NULL;
+	if (live_rec_open(&q, verb, e->source, NULL, NULL, NULL, &rec) != 0)
+		return code;
+	port_note(rec, e->status == ESP_E_PORT_BUSY ? "port-busy" : "port-permission", e);
+	esp_rec_close(rec, NULL);
+	return code;
+}
+
 int live_finish(esp_rec *rec, esp_status st, const esp_error *e, bool signalled)
 {
 	int code = 0;
 	if (st == ESP_E_GONE) {
+		port_note(rec, "port-vanished", e);
 		cli_fail(e);
 		code = EXIT_PORT_GONE;
 	} else if (st != ESP_OK) {

@@ -74,6 +74,11 @@ int live_rec_open(const live_out *o, const char *verb, const char *source, const
 		  void (*on_record)(const esp_record *, void *), void *user, esp_rec **rec);
 /* A port or link could not be opened: one line, EXIT_PORT (usage errors keep theirs). */
 int live_port_fail(const esp_error *e);
+/* The same, and when the port was busy or not permitted and -w/-j were given,
+ * those files are still written, holding the fault as esptap's note, so the
+ * capture's diagnosis (port-busy, port-permission) names the holder or group.
+ * port, port2 (may be NULL): the ports; a link or address in the way writes nothing. */
+int live_open_fail(const live_out *o, const char *verb, const char *port, const char *port2, const esp_error *e);
 /* Close the recorder and choose the exit status from how the session ended:
  * st/e: the loop's result; signalled: stopped by SIGINT/SIGTERM. */
 int live_finish(esp_rec *rec, esp_status st, const esp_error *e, bool signalled);

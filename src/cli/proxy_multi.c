@@ -127,8 +127,11 @@ int proxy_multi(int argc, char **argv, const live_verb *v)
 	for (int i = 0; i < n; i++) {
 		esp_proxy_opts po = {.port = sl[i].port, .link = sl[i].link, .baud = sl[i].out.baud, .ctl_fd = -1};
 		if (esp_proxy_new(&po, &sl[i].px, &e) != ESP_OK) {
+			/* the other ports' relays are released first: nothing of theirs is written */
+			live_out o = sl[i].out;
+			const char *port = sl[i].port;
 			free_slots(sl, n);
-			return live_port_fail(&e);
+			return live_open_fail(&o, "proxy", port, NULL, &e);
 		}
 	}
 	for (int i = 0; i < n; i++) {

@@ -456,6 +456,20 @@ static int event(esp_diag *g, const esp_record *r, esp_note *out, int max, int n
 		size_t k = r->text_len < sizeof msg - 1 ? r->text_len : sizeof msg - 1;
 		memcpy(msg, r->text, k);
 		msg[k] = 0;
+		/* esptap's own notes about the port (capture/rec.h): "esptap: port-vanished: TEXT" */
+		static const char *const live[3] = {"esptap: port-busy: ", "esptap: port-permission: ",
+						    "esptap: port-vanished: "};
+		for (int i = 0; i < 3; i++) {
+			size_t pl = strlen(live[i]);
+			if (strncmp(msg, live[i], pl))
+				continue;
+			if (!g->port_frame[i]) {
+				g->port_frame[i] = r->frame;
+				snprintf(g->port_text[i], sizeof g->port_text[i], "%s", msg + pl);
+			}
+			diag_ev(g, (diag_code)(F_PORT_BUSY + i), r->frame);
+			return n;
+		}
 		if (strstr(msg, "Operation timed out") && (strstr(msg, "0107") || strstr(msg, "result was 0x107"))) {
 			g->msg_timeout_frame = r->frame;
 			diag_ev(g, F_CHECKSUM, r->frame);

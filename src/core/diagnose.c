@@ -28,6 +28,9 @@ static const char *const code_names[F_COUNT] = {
 	[F_HOST_EARLY_DATA] = "host-early-data",
 	[F_HOST_READ_ACK] = "host-read-flash-ack",
 	[F_HOST_MD5] = "host-md5",
+	[F_PORT_BUSY] = "port-busy",
+	[F_PORT_PERMISSION] = "port-permission",
+	[F_PORT_VANISHED] = "port-vanished",
 };
 
 /* Remedies in our own words; one or two sentences each. */
@@ -68,6 +71,12 @@ static const char *const remedies[F_COUNT] = {
 	[F_HOST_READ_ACK] = "Acknowledge each READ_FLASH packet with the total bytes received so far.",
 	[F_HOST_MD5] = "Read the ROM's SPI_FLASH_MD5 answer as 32 ASCII hex digits (the stub sends 16 raw bytes); the "
 		       "flash itself is good.",
+	[F_PORT_BUSY] = "Close the program named (a serial monitor, another flasher, ModemManager probing new "
+			"ports) and start again; each port takes one reader at a time.",
+	[F_PORT_PERMISSION] = "Add your user to the group named (sudo usermod -aG GROUP $USER) and log in again, "
+			      "or add a udev rule giving you the port.",
+	[F_PORT_VANISHED] = "The adapter dropped off the bus: check the USB cable, hub and the board's supply; a "
+			    "chip with native USB re-enumerates when it resets, so give the flasher its new port.",
 };
 
 const char *esp_severity_name(esp_severity s)
@@ -455,6 +464,22 @@ static void host(esp_diag *g)
 			    g->ev[h[i].c].count == 1 ? "" : "s");
 }
 
+/* What only the live session saw: esptap's own notes about the port. */
+static void port(esp_diag *g)
+{
+	for (int i = 0; i < 3; i++)
+		if (g->ev[F_PORT_BUSY + i].count)
+			add(g, (diag_code)(F_PORT_BUSY + i), ESP_SEV_ERROR, "%s", g->port_text[i]);
+}
+
+const char *esp_diag_remedy(const char *code)
+{
+	for (int c = 0; c < F_COUNT; c++)
+		if (code_names[c] && !strcmp(code_names[c], code))
+			return remedies[c];
+	return NULL;
+}
+
 void esp_diag_finish(esp_diag *g, const esp_summary *s)
 {
 	diag_boot_flush(g);
@@ -465,6 +490,7 @@ void esp_diag_finish(esp_diag *g, const esp_summary *s)
 	writes(g, s);
 	boot_findings(g, s);
 	host(g);
+	port(g);
 	/* stable: severity first, then the code order they were added in */
 	for (size_t i = 1; i < g->n_out; i++)
 		for (size_t j = i; j > 0 && g->out[j - 1].severity < g->out[j].severity; j--) {

@@ -32,6 +32,9 @@ typedef enum {
 	F_HOST_EARLY_DATA,
 	F_HOST_READ_ACK,
 	F_HOST_MD5,
+	F_PORT_BUSY,       /* live evidence: esptap's own notes (capture/rec.c) */
+	F_PORT_PERMISSION,
+	F_PORT_VANISHED,
 	F_COUNT
 } diag_code;
 
@@ -147,6 +150,10 @@ struct esp_diag {
 	uint64_t msg_timeout_frame;   /* "Operation timed out" with result 0107 */
 	uint64_t msg_frame;           /* last flasher message with an error */
 	char msg_text[120];
+
+	/* what only a live session knows: esptap's own notes about the port */
+	uint64_t port_frame[3];       /* F_PORT_BUSY.. order */
+	char port_text[3][160];
 
 	uint64_t last_ts;
 	uint64_t writes_verified;     /* regions with verify == 1 */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # live_faults.sh: the live verbs' faults, one clear line and a documented exit status each:
 # missing port (6), link path taken (6, nothing created), busy port (6, naming the holder),
-# permission denied (6, naming the group), the port vanishing mid-session under proxy and under
+# permission denied (6, naming the group; -w/-j files hold it as a finding), the port vanishing mid-session under proxy and under
 # run (7, files valid), SIGKILL (pcapng readable), SIGINT (9, files valid).
 . "$top_srcdir/tests/e2e/sim_lib.sh"
 . "$top_srcdir/tests/e2e/live_lib.sh"
@@ -25,10 +25,13 @@ check "link taken: the file is untouched, no capture" [ -f "$WORK/taken" ] && [ 
 mknod "$WORK/ttyFAKE" c 4 64
 chgrp dialout "$WORK/ttyFAKE"; chmod 660 "$WORK/ttyFAKE"
 chmod 755 "$WORK"; mkdir -m 1777 "$WORK/pub"
-setpriv --reuid=nobody --regid=nogroup --clear-groups "$ESPTAP" proxy --port "$WORK/ttyFAKE" --link "$WORK/pub/l3" >"$WORK/f3.out" 2>&1
+setpriv --reuid=nobody --regid=nogroup --clear-groups "$ESPTAP" proxy --port "$WORK/ttyFAKE" --link "$WORK/pub/l3" \
+	-j "$WORK/pub/l3.jsonl" >"$WORK/f3.out" 2>&1
 rc=$?
 check "permission denied: exit 6 ($rc)" [ "$rc" -eq 6 ]
 check "permission denied: names the group" grep -q "group 'dialout'" "$WORK/f3.out"
+check "permission denied: the trace asked for holds the finding port-permission, naming the group" \
+	sh -c "tail -1 '$WORK/pub/l3.jsonl' | grep -q '\"code\":\"port-permission\",\"severity\":\"error\",\"frames\":\[[0-9]*\],\"summary\":\"[^\"]*group .dialout.'"
 
 # busy: another process holds the same tty open (found by scanning /proc/*/fd); live_ports.sh
 # holds ttyS0 (these numbers) too, and checks who holds it: one holder at a time
@@ -39,13 +42,17 @@ HOLD=$!
 SIM_PIDS="$SIM_PIDS $HOLD"
 i=0
 while [ "$(readlink "/proc/$HOLD/fd/0" 2>/dev/null)" != "$WORK/ttyFAKE" ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
-"$ESPTAP" proxy --port "$WORK/ttyFAKE" --link "$WORK/l4" >"$WORK/f4.out" 2>&1
+"$ESPTAP" proxy --port "$WORK/ttyFAKE" --link "$WORK/l4" -w "$WORK/l4.pcapng" >"$WORK/f4.out" 2>&1
 rc=$?
+"$ESPTAP" diagnose "$WORK/l4.pcapng" >"$WORK/f4.diag" 2>&1
+drc=$?
 kill $HOLD
 wait $HOLD 2>/dev/null
 exec 9>&-
 check "busy port: exit 6 ($rc)" [ "$rc" -eq 6 ]
 check "busy port: names the holder" grep -q "held open by process $HOLD (sleep)" "$WORK/f4.out"
+check "busy port: the capture asked for is diagnosed port-busy, naming the holder (exit $drc)" \
+	sh -c "[ $drc -eq 1 ] && grep -q '^error *port-busy: .*held open by process $HOLD (sleep)' '$WORK/f4.diag'"
 
 # unplug: kill the sim serving the pty mid-session
 start_proxy u --port "$WORK/tty.a" -w "$WORK/u.pcapng" -j "$WORK/u.jsonl"
@@ -57,6 +64,9 @@ check "port vanished: exit 7 ($rc)" [ "$rc" -eq 7 ]
 check "port vanished: says so" grep -q "went away" "$WORK/u.proxylog"
 check "port vanished: JSON Lines closed with a summary" sh -c "tail -1 '$WORK/u.jsonl' | grep -q '\"type\":\"summary\"'"
 check "port vanished: tshark reads the pcapng" tshark_reads "$WORK/u.pcapng"
+"$ESPTAP" diagnose "$WORK/u.pcapng" >"$WORK/u.diag" 2>&1
+check "port vanished: the diagnosis says port-vanished, naming the port" \
+	grep -q "^error *port-vanished: $WORK/tty.a: the port went away" "$WORK/u.diag"
 
 # run, unplugged: the sim serving run's --port dies while the flasher is between commands
 start_sim v --chip esp32

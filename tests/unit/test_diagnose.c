@@ -487,6 +487,30 @@ static void test_reset(void)
 	esp_diag_free(g);
 }
 
+/* esptap's own notes about the port become findings naming what the live side saw; a
+ * flasher's message that merely mentions a busy port does not. */
+static void note_ev(esp_pipeline *p, uint64_t ms, const char *text)
+{
+	esp_event e = {.ts_ns = ms * 1000000ull, .kind = ESP_EV_NOTE, .data = (const uint8_t *)text, .len = strlen(text)};
+	esp_pipeline_event(p, &e);
+}
+
+static void test_port_notes(void)
+{
+	esp_pipeline *p = start(115200);
+	note_ev(p, 1, "Could not open /dev/ttyUSB0, the port is busy or doesn't exist."); /* 1: a flasher's words */
+	sync_ok(p, 2);                                                                      /* 2, 3 */
+	note_ev(p, 5, "esptap: port-vanished: /dev/ttyUSB0: the port went away (unplugged?)"); /* 4 */
+	note_ev(p, 6, "esptap: port-vanished: /dev/ttyUSB0: again");                           /* 5 */
+	esp_pipeline_finish(p, 10 * 1000000ull);
+	const esp_finding *v = finding(p, "port-vanished");
+	CHECK(v && v->severity == ESP_SEV_ERROR && has_frame(v, 4) && v->occurrences == 2);
+	CHECK(v && !strcmp(v->summary, "/dev/ttyUSB0: the port went away (unplugged?)"));
+	CHECK(finding(p, "port-busy") == NULL && finding(p, "port-permission") == NULL);
+	CHECK(esp_diag_remedy("port-busy") != NULL && esp_diag_remedy("no-such-code") == NULL);
+	esp_pipeline_free(p);
+}
+
 int main(void)
 {
 	test_estimate();
@@ -505,5 +529,6 @@ int main(void)
 	test_reboots();
 	test_boot_lines();
 	test_reset();
-	CHECK_DONE(59);
+	test_port_notes();
+	CHECK_DONE(63);
 }
