@@ -456,17 +456,14 @@ static int event(esp_diag *g, const esp_record *r, esp_note *out, int max, int n
 		size_t k = r->text_len < sizeof msg - 1 ? r->text_len : sizeof msg - 1;
 		memcpy(msg, r->text, k);
 		msg[k] = 0;
-		/* esptap's own notes about the port (capture/rec.h): "esptap: port-vanished: TEXT" */
-		static const char *const live[3] = {"esptap: port-busy: ", "esptap: port-permission: ",
-						    "esptap: port-vanished: "};
-		for (int i = 0; i < 3; i++) {
-			size_t pl = strlen(live[i]);
-			if (strncmp(msg, live[i], pl))
+		/* esptap's own notes about the port (cli/live_common.c): "esptap: CODE: TEXT" */
+		for (int i = 0; i < 3 && !strncmp(msg, "esptap: ", 8); i++) {
+			const char *code = diag_code_name((diag_code)(F_PORT_BUSY + i));
+			size_t cl = strlen(code);
+			if (strncmp(msg + 8, code, cl) || strncmp(msg + 8 + cl, ": ", 2))
 				continue;
-			if (!g->port_frame[i]) {
-				g->port_frame[i] = r->frame;
-				snprintf(g->port_text[i], sizeof g->port_text[i], "%s", msg + pl);
-			}
+			if (!g->port_text[i][0])
+				snprintf(g->port_text[i], sizeof g->port_text[i], "%s", msg + 10 + cl);
 			diag_ev(g, (diag_code)(F_PORT_BUSY + i), r->frame);
 			return n;
 		}

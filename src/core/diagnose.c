@@ -472,13 +472,7 @@ static void port(esp_diag *g)
 			add(g, (diag_code)(F_PORT_BUSY + i), ESP_SEV_ERROR, "%s", g->port_text[i]);
 }
 
-const char *esp_diag_remedy(const char *code)
-{
-	for (int c = 0; c < F_COUNT; c++)
-		if (code_names[c] && !strcmp(code_names[c], code))
-			return remedies[c];
-	return NULL;
-}
+const char *diag_code_name(diag_code c) { return code_names[c]; }
 
 void esp_diag_finish(esp_diag *g, const esp_summary *s)
 {

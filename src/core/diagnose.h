@@ -53,9 +53,6 @@ void esp_diag_finish(esp_diag *g, const esp_summary *s);
 const esp_finding *esp_diag_findings(const esp_diag *g, size_t *n);
 /* Whether any finding is an error (the diagnose verb's exit status). */
 bool esp_diag_has_error(const esp_diag *g);
-/* The remedy of a finding code ("port-busy", ...), NULL if unknown: the live verbs print it
- * beside a fault that ends them before any capture exists. */
-const char *esp_diag_remedy(const char *code);
 const char *esp_severity_name(esp_severity s); /* "info", "warning", "error" */
 
 /* Exposed for tests: the usual rate below `read_baud` at which text, sent

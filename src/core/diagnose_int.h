@@ -32,7 +32,7 @@ typedef enum {
 	F_HOST_EARLY_DATA,
 	F_HOST_READ_ACK,
 	F_HOST_MD5,
-	F_PORT_BUSY,       /* live evidence: esptap's own notes (capture/rec.c) */
+	F_PORT_BUSY,       /* live evidence: esptap's own notes (cli/live_common.c) */
 	F_PORT_PERMISSION,
 	F_PORT_VANISHED,
 	F_COUNT
@@ -151,8 +151,8 @@ struct esp_diag {
 	uint64_t msg_frame;           /* last flasher message with an error */
 	char msg_text[120];
 
-	/* what only a live session knows: esptap's own notes about the port */
-	uint64_t port_frame[3];       /* F_PORT_BUSY.. order */
+	/* what only a live session knows: esptap's own notes about the port, the first of
+	 * each code (F_PORT_BUSY.. order) */
 	char port_text[3][160];
 
 	uint64_t last_ts;
@@ -170,6 +170,7 @@ struct esp_diag {
 
 /* evidence bookkeeping (diagnose.c) */
 void diag_ev(esp_diag *g, diag_code c, uint64_t frame);
+const char *diag_code_name(diag_code c); /* "no-sync", ..., the finding's code */
 /* note helpers */
 int diag_note(esp_note *out, int max, int n, esp_note_level lv, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
